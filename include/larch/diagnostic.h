@@ -33,6 +33,12 @@ struct Diagnostic {
   std::string message;
   std::vector<std::string> notes;
   std::string help;
+
+  /// Filled in at the public API boundary, where file ids mean nothing:
+  /// the file name and the 1-based line and column of `range.begin`.
+  std::string file;
+  uint32_t line = 0;
+  uint32_t column = 0;
 };
 
 } // namespace larch

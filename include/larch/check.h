@@ -1,0 +1,48 @@
+// Public API: check Cedar policy files or text for errors without deciding
+// anything (what `larch check` does). Std types only; never throws.
+#ifndef LARCH_CHECK_H
+#define LARCH_CHECK_H
+
+#include "larch/diagnostic.h"
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+namespace larch {
+
+struct CheckOptions {
+  /// Name every policy `policyN` by position, ignoring `@id` annotations.
+  bool positionalIds = false;
+  /// Syntax errors reported per file before that file is abandoned.
+  unsigned maxErrorsPerFile = 50;
+  /// Colour the rendered text with ANSI escapes.
+  bool color = false;
+};
+
+struct CheckResult {
+  /// True when there are no errors (warnings allowed).
+  bool ok = false;
+  size_t numFiles = 0;
+  size_t numPolicies = 0;
+  size_t numTemplates = 0;
+  /// Policy ids in load order (of the policies that parsed).
+  std::vector<std::string> policyIds;
+  /// Every diagnostic, sorted by file and position, with file/line/column set.
+  std::vector<Diagnostic> diagnostics;
+  /// The diagnostics rendered compiler-style, with source lines and carets.
+  std::string rendered;
+};
+
+/// Checks files and directories of `.cedar` files (directories recursively;
+/// files in sorted path order).
+CheckResult checkPolicyPaths(const std::vector<std::string> &paths,
+                             const CheckOptions &options = {});
+
+/// Checks in-memory policy text; `name` is what diagnostics print as the file.
+CheckResult checkPolicyText(const std::string &name, const std::string &text,
+                            const CheckOptions &options = {});
+
+} // namespace larch
+
+#endif

@@ -1,0 +1,18 @@
+// The `larch` CLI: one function per subcommand, each taking the arguments
+// after its name and returning the process exit code.
+#ifndef LARCH_TOOLS_COMMANDS_H
+#define LARCH_TOOLS_COMMANDS_H
+
+#include <string>
+#include <vector>
+
+namespace larch::cli {
+
+/// Exit codes shared by every subcommand.
+enum ExitCode { ExitOk = 0, ExitFindings = 1, ExitUsage = 2 };
+
+int runCheck(const std::vector<std::string> &args);
+
+} // namespace larch::cli
+
+#endif

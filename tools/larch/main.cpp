@@ -1,0 +1,49 @@
+// The `larch` CLI entry point: dispatches to a subcommand (commands.h).
+#include "commands.h"
+
+#include <cstring>
+#include <iostream>
+#include <string>
+#include <vector>
+
+namespace {
+
+const char *kUsage = R"(larch: an authorization engine for AI agents, speaking Cedar
+
+usage: larch <command> [options] [args]
+
+commands:
+  check PATH...     parse Cedar policy files (or directories of .cedar files)
+                    and report every error, compiler-style
+
+options:
+  -h, --help        show this help; `larch <command> --help` shows a command's
+  --version         print the version
+
+exit codes: 0 success, 1 the input has errors, 2 bad usage
+)";
+
+} // namespace
+
+int main(int argc, char **argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kUsage;
+    return larch::cli::ExitUsage;
+  }
+  const std::string command = args.front();
+  std::vector<std::string> rest(args.begin() + 1, args.end());
+  if (command == "-h" || command == "--help" || command == "help") {
+    std::cout << kUsage;
+    return larch::cli::ExitOk;
+  }
+  if (command == "--version") {
+    std::cout << "larch 0.1.0\n";
+    return larch::cli::ExitOk;
+  }
+  if (command == "check")
+    return larch::cli::runCheck(rest);
+  std::cerr << "larch: unknown command `" << command
+            << "` (try `larch --help`)\n";
+  return larch::cli::ExitUsage;
+}
