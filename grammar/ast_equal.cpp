@@ -27,6 +27,7 @@
 #include "llvm/Support/ErrorHandling.h"
 
 #include <string>
+#include <vector>
 
 namespace larch::ast {
 namespace {
@@ -46,14 +47,15 @@ bool equalExprs(llvm::ArrayRef<const Expr *> a, llvm::ArrayRef<const Expr *> b) 
   return true;
 }
 
-/// Appends the canonical form of `pattern` to `out`: literal text of adjacent
-/// literal elements concatenated, each wildcard as its own element. Literal
-/// text is stored as a std::string so concatenation needs no arena.
+/// One element of a pattern in canonical form. Literal text is a std::string
+/// so adjacent runs can be concatenated without an arena.
 struct CanonElem {
   bool isWildcard;
   std::string literal;
 };
 
+/// The canonical form of `pattern`: adjacent literal runs concatenated, empty
+/// runs dropped, each wildcard its own element.
 std::vector<CanonElem> canonicalPattern(llvm::ArrayRef<PatternElem> pattern) {
   std::vector<CanonElem> out;
   for (const PatternElem &e : pattern) {
@@ -209,7 +211,9 @@ bool equal(const Policy &a, const Policy &b) {
     return false;
   for (size_t i = 0; i < a.annotations.size(); ++i) {
     const Annotation &x = a.annotations[i], &y = b.annotations[i];
-    if (x.key != y.key || x.hasValue != y.hasValue || x.value != y.value)
+    // `@key` has no value; whatever the builder left in `value` is ignored.
+    if (x.key != y.key || x.hasValue != y.hasValue ||
+        (x.hasValue && x.value != y.value))
       return false;
   }
   if (!equalEntityScope(a.principal, b.principal) ||
