@@ -176,32 +176,32 @@ void SchemaBuilder::checkShadowing() {
   // RFC 70: nothing declared in a namespace may have the basename of an
   // entity or common type declared in the empty namespace (an entity and a
   // common type may share a name within one namespace).
-  std::map<std::string, std::string> qualifiedByBase;
-  auto addQualified = [&](const std::string &name) {
+  std::map<std::string, std::pair<std::string, SourceRange>> qualifiedByBase;
+  auto addQualified = [&](const std::string &name, SourceRange loc) {
     if (isQualified(name) && !usesCedarNamespace(name))
-      qualifiedByBase.emplace(basenameOf(name).str(), name);
+      qualifiedByBase.emplace(basenameOf(name).str(), std::make_pair(name, loc));
   };
   for (const auto &name : entityDefs)
-    addQualified(name);
+    addQualified(name, entityDecls[name].first->name.loc);
   for (const auto &[name, def] : commonDefs)
-    addQualified(name);
-  auto check = [&](const std::string &name, SourceRange loc) {
+    addQualified(name, def.decl->name.loc);
+  auto check = [&](const std::string &name) {
     if (isQualified(name))
       return;
     auto it = qualifiedByBase.find(name);
     if (it == qualifiedByBase.end())
       return;
-    diags.error(DiagCode::SchemaIllegalShadowing, loc,
-                "definition of " + tick(it->second) +
+    diags.error(DiagCode::SchemaIllegalShadowing, it->second.second,
+                "definition of " + tick(it->second.first) +
                     " illegally shadows the existing definition of " +
                     tick(name))
         .help = "try renaming one of the definitions, or moving " +
                 tick(name) + " to a different namespace";
   };
   for (const auto &name : entityDefs)
-    check(name, entityDecls[name].first->name.loc);
+    check(name);
   for (const auto &[name, def] : commonDefs)
-    check(name, def.decl->name.loc);
+    check(name);
 
   std::map<std::string, ActionUid> qualifiedActions;
   for (const ActionUid &uid : actionDefs)
@@ -214,7 +214,7 @@ void SchemaBuilder::checkShadowing() {
     if (it == qualifiedActions.end())
       continue;
     diags.error(DiagCode::SchemaIllegalShadowing,
-                actionDecls[uid].first->name.loc,
+                actionDecls[it->second].first->name.loc,
                 "definition of " + tick(it->second.str()) +
                     " illegally shadows the existing definition of " +
                     tick(uid.str()))
