@@ -209,7 +209,11 @@ private:
 struct Segment {
   size_t begin = 0;
   size_t end = 0;
-  bool failed = false; // an error was already reported by the pre-scan
+  bool failed = false; // the pre-scan found an error (reported in order)
+  DiagCode code = DiagCode::SyntaxError;
+  SourceRange errorRange;
+  std::string message;
+  std::string help;
 };
 
 /// Identifier-like tokens that may stand for an identifier in `expected`
@@ -1024,6 +1028,13 @@ private:
     SourceRange r = range(c);
     if (c->HAS())
       return buildHas(c, r);
+    if (c->relOp().size() > 1) {
+      error(DiagCode::ChainedRelation, r,
+            "multiple relational operators (`>`, `==`, `in`, etc.) must be used with "
+            "parentheses to make ordering explicit",
+            "use parentheses, as in `(a < b) == c`");
+      return {};
+    }
     Ex lhs = buildAdd(adds[0]);
     if (c->LIKE()) {
       auto pattern = buildPattern(adds[1]);
@@ -1047,15 +1058,6 @@ private:
     if (ops.empty())
       return lhs;
     Ex rhs = buildAdd(adds[1]);
-    for (size_t i = 2; i < adds.size(); ++i)
-      buildAdd(adds[i]); // for their own errors
-    if (ops.size() > 1) {
-      error(DiagCode::ChainedRelation, r,
-            "multiple relational operators (`>`, `==`, `in`, etc.) must be used with "
-            "parentheses to make ordering explicit",
-            "use parentheses, as in `(a < b) == c`");
-      return {};
-    }
     gen::RelOpContext *op = ops[0];
     ast::BinaryOp bop;
     if (op->ASSIGN()) {
@@ -1645,19 +1647,25 @@ public:
       cur.end = end;
       if (cur.end > cur.begin)
         segs.push_back(cur);
-      cur = Segment{end, end, false};
+      cur = Segment();
+      cur.begin = cur.end = end;
       stack.clear();
       hasBody = false;
     };
+    auto fail = [&](DiagCode code, SourceRange r, std::string msg, std::string help) {
+      cur.failed = true;
+      cur.code = code;
+      cur.errorRange = r;
+      cur.message = std::move(msg);
+      cur.help = std::move(help);
+    };
     auto push = [&](size_t i, char kind) {
       stack.push_back(kind);
-      if (stack.size() > options.maxNestingDepth && !cur.failed) {
-        cur.failed = true;
-        builder.error(DiagCode::NestingTooDeep, builder.tokRange(tokens->get(i)),
-                      "nesting is too deep (more than " +
-                          std::to_string(options.maxNestingDepth) + " levels)",
-                      "brackets and `if` expressions count as one level each");
-      }
+      if (stack.size() > options.maxNestingDepth && !cur.failed)
+        fail(DiagCode::NestingTooDeep, builder.tokRange(tokens->get(i)),
+             "nesting is too deep (more than " + std::to_string(options.maxNestingDepth) +
+                 " levels)",
+             "brackets and `if` expressions count as one level each");
     };
     auto popIfs = [&] {
       while (!stack.empty() && stack.back() == 'i')
@@ -1665,10 +1673,14 @@ public:
     };
     for (size_t i = 0; i < n; ++i) {
       size_t t = type(i);
+      // `@` never appears inside a policy body, nor does `permit(` or
+      // `forbid(` (except as a method name after `.`), so they start the
+      // next policy even when the current one lacks its `;` or a bracket.
       if (split && hasBody &&
           (t == Lexer::AT ||
-           ((t == Lexer::PERMIT || t == Lexer::FORBID) && stack.empty() && i + 1 < n &&
-            type(i + 1) == Lexer::LPAREN)))
+           ((t == Lexer::PERMIT || t == Lexer::FORBID) && i + 1 < n &&
+            type(i + 1) == Lexer::LPAREN && type(i - 1) != Lexer::DOT &&
+            type(i - 1) != Lexer::COLONCOLON)))
         close(i);
       switch (t) {
       case Lexer::LPAREN:
@@ -1693,27 +1705,23 @@ public:
         break;
       case Lexer::INVALID_CHAR:
       case Lexer::UNTERMINATED_STRING:
-        if (!cur.failed) {
-          cur.failed = true;
-          reportLexError(tokens->get(i));
-        }
+        if (!cur.failed)
+          lexError(tokens->get(i), fail);
         break;
       default:
         break;
       }
-      if (builder.budgetSpent())
-        break;
     }
     close(n);
     return segs;
   }
 
-  void reportLexError(Token *t) {
+  template <typename Fail> void lexError(Token *t, Fail &fail) {
     SourceRange r = builder.tokRange(t);
     if (t->getType() == Lexer::UNTERMINATED_STRING) {
-      builder.error(DiagCode::UnterminatedString, {file, r.begin, r.begin + 1},
-                    "unterminated string literal",
-                    "try checking that all strings are closed properly");
+      fail(DiagCode::UnterminatedString, {file, r.begin, r.begin + 1},
+           "unterminated string literal",
+           "try checking that all strings are closed properly");
       return;
     }
     std::string ch = text.slice(r.begin, r.end).str();
@@ -1722,8 +1730,8 @@ public:
       help = "strings must use double quotes, not single quotes";
     else if (ch == "?")
       help = "template slots are written `?principal` or `?resource`";
-    builder.error(DiagCode::InvalidToken, r, "invalid character `" + escapeForMessage(ch) + "`",
-                  help);
+    fail(DiagCode::InvalidToken, r, "invalid character `" + escapeForMessage(ch) + "`",
+         help);
   }
 
   /// Runs `rule` on one segment, SLL first, LL on failure. Returns the
@@ -1758,6 +1766,7 @@ public:
       if (builder.budgetSpent())
         return false;
       if (seg.failed) {
+        builder.error(seg.code, seg.errorRange, seg.message, seg.help);
         ok = false;
         continue;
       }
@@ -1782,8 +1791,10 @@ public:
                     "unexpected end of input, expected an expression");
       return nullptr;
     }
-    if (segs[0].failed)
+    if (segs[0].failed) {
+      builder.error(segs[0].code, segs[0].errorRange, segs[0].message, segs[0].help);
       return nullptr;
+    }
     Segment whole = segs[0];
     whole.end = tokens->size() - 1;
     gen::ExprEOFContext *c = parseSegment(whole, &gen::exprEOF);
