@@ -14,6 +14,7 @@
 
 #include "runtime/extensions/datetime.h"
 
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 namespace larch::ext {
@@ -127,11 +128,10 @@ ExtResult<Duration> Duration::parse(llvm::StringRef text) {
   uint64_t quantity[NumUnits] = {};
   for (int unit = 0; unit < NumUnits; ++unit) {
     for (char c : digits[unit]) {
-      if (__builtin_mul_overflow(quantity[unit], uint64_t{10},
-                                 &quantity[unit]) ||
-          __builtin_add_overflow(quantity[unit], uint64_t(c - '0'),
-                                 &quantity[unit]))
+      uint64_t digit = static_cast<uint64_t>(c - '0');
+      if (quantity[unit] > (UINT64_MAX - digit) / 10)
         return Result::failure(ExtErrorKind::DurationOverflow);
+      quantity[unit] = quantity[unit] * 10 + digit;
     }
   }
   static constexpr int64_t UnitMillis[NumUnits] = {
@@ -145,12 +145,12 @@ ExtResult<Duration> Duration::parse(llvm::StringRef text) {
       term = INT64_MIN;
     } else {
       if (q > uint64_t(INT64_MAX) ||
-          __builtin_mul_overflow(int64_t(q), UnitMillis[unit], &term))
+          llvm::MulOverflow(int64_t(q), UnitMillis[unit], term))
         return Result::failure(ExtErrorKind::DurationOverflow);
       if (negative)
         term = -term;
     }
-    if (__builtin_add_overflow(total, term, &total))
+    if (llvm::AddOverflow(total, term, total))
       return Result::failure(ExtErrorKind::DurationOverflow);
   }
   return Result::success(Duration{total});
@@ -238,7 +238,7 @@ ExtResult<Datetime> Datetime::parse(llvm::StringRef text) {
 
 ExtResult<Datetime> Datetime::offset(Duration d) const {
   int64_t result;
-  if (__builtin_add_overflow(millis, d.millis, &result))
+  if (llvm::AddOverflow(millis, d.millis, result))
     return ExtResult<Datetime>::failure(ExtErrorKind::OffsetOverflow, millis,
                                         d.millis);
   return ExtResult<Datetime>::success(Datetime{result});
@@ -246,7 +246,7 @@ ExtResult<Datetime> Datetime::offset(Duration d) const {
 
 ExtResult<Duration> Datetime::durationSince(Datetime other) const {
   int64_t result;
-  if (__builtin_sub_overflow(millis, other.millis, &result))
+  if (llvm::SubOverflow(millis, other.millis, result))
     return ExtResult<Duration>::failure(ExtErrorKind::DurationSinceOverflow,
                                         millis, other.millis);
   return ExtResult<Duration>::success(Duration{result});
@@ -254,7 +254,7 @@ ExtResult<Duration> Datetime::durationSince(Datetime other) const {
 
 ExtResult<Datetime> Datetime::toDate() const {
   int64_t result;
-  if (__builtin_sub_overflow(millis, millisIntoDay(millis), &result))
+  if (llvm::SubOverflow(millis, millisIntoDay(millis), result))
     return ExtResult<Datetime>::failure(ExtErrorKind::ToDateOverflow, millis);
   return ExtResult<Datetime>::success(Datetime{result});
 }

@@ -8,6 +8,7 @@
 
 #include "runtime/extensions/decimal.h"
 
+#include "llvm/Support/MathExtras.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -115,10 +116,10 @@ bool parseI64(llvm::StringRef digits, bool negative, int64_t &out) {
   for (char c : digits) {
     int64_t d = c - '0';
     // Accumulate toward the sign so that i64::MIN is reachable.
-    if (__builtin_mul_overflow(acc, int64_t{10}, &acc))
+    if (llvm::MulOverflow(acc, int64_t{10}, acc))
       return false;
-    if (negative ? __builtin_sub_overflow(acc, d, &acc)
-                 : __builtin_add_overflow(acc, d, &acc))
+    if (negative ? llvm::SubOverflow(acc, d, acc)
+                 : llvm::AddOverflow(acc, d, acc))
       return false;
   }
   out = acc;
@@ -147,7 +148,7 @@ ExtResult<Decimal> Decimal::parse(llvm::StringRef text) {
   int64_t intPart;
   if (!intAscii ||
       !parseI64(text.slice(intBegin, intEnd), negative, intPart) ||
-      __builtin_mul_overflow(intPart, Scale, &intPart))
+      llvm::MulOverflow(intPart, Scale, intPart))
     return Result::failure(ExtErrorKind::DecimalOverflow);
 
   llvm::StringRef frac = text.slice(fracBegin, fracEnd);
@@ -162,8 +163,8 @@ ExtResult<Decimal> Decimal::parse(llvm::StringRef text) {
     fracPart *= 10;
 
   int64_t value;
-  if (negative ? __builtin_sub_overflow(intPart, fracPart, &value)
-               : __builtin_add_overflow(intPart, fracPart, &value))
+  if (negative ? llvm::SubOverflow(intPart, fracPart, value)
+               : llvm::AddOverflow(intPart, fracPart, value))
     return Result::failure(ExtErrorKind::DecimalOverflow);
   return Result::success(Decimal{value});
 }

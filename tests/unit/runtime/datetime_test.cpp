@@ -262,7 +262,10 @@ TEST(DurationTest, RangeLimits) {
             ExtErrorKind::DurationOverflow);
   EXPECT_EQ(durError("-1s9223372036854775808ms"),
             ExtErrorKind::DurationOverflow);
+  EXPECT_EQ(durError("18446744073709551615ms"), ExtErrorKind::DurationOverflow);
   EXPECT_EQ(durError("18446744073709551616ms"), ExtErrorKind::DurationOverflow);
+  EXPECT_EQ(durError("-18446744073709551615ms"),
+            ExtErrorKind::DurationOverflow);
   EXPECT_EQ(durError("99999999999999999999999d"),
             ExtErrorKind::DurationOverflow);
   EXPECT_EQ(durError("106751991167301d"), ExtErrorKind::DurationOverflow);

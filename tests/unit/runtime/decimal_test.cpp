@@ -187,4 +187,13 @@ TEST(DecimalTest, ErrorMessagesMatchCedar) {
             "922337203685477.5807");
 }
 
+TEST(DecimalTest, SuccessCarriesNoError) {
+  auto r = Decimal::parse("1.5");
+  ASSERT_TRUE(r.ok());
+  EXPECT_EQ(r.error.kind, ExtErrorKind::None);
+  EXPECT_EQ(getExtErrorMessage(r.error, "1.5"), "");
+  EXPECT_EQ(getExtErrorHelp(r.error), "");
+  EXPECT_EQ(getExtErrorFunctionName(r.error), "");
+}
+
 } // namespace
