@@ -116,6 +116,43 @@ private:
   std::vector<uint32_t> starts; // empty when the text is ASCII
 };
 
+/// An input stream filled by our own UTF-8 decoder: the runtime's converter
+/// grows its output one character at a time. The text must be valid UTF-8
+/// (checked before) and, like the runtime's, drops a leading byte-order mark.
+class Utf8InputStream : public antlr4::ANTLRInputStream {
+public:
+  explicit Utf8InputStream(llvm::StringRef text) {
+    if (text.startswith("\xEF\xBB\xBF"))
+      text = text.drop_front(3);
+    _data.resize(text.size());
+    size_t n = 0;
+    for (size_t i = 0; i < text.size();) {
+      unsigned char c = static_cast<unsigned char>(text[i]);
+      char32_t cp;
+      unsigned len;
+      if (c < 0x80) {
+        cp = c;
+        len = 1;
+      } else if ((c & 0xE0) == 0xC0) {
+        cp = c & 0x1F;
+        len = 2;
+      } else if ((c & 0xF0) == 0xE0) {
+        cp = c & 0x0F;
+        len = 3;
+      } else {
+        cp = c & 0x07;
+        len = 4;
+      }
+      for (unsigned k = 1; k < len; ++k)
+        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
+      _data[n++] = cp;
+      i += len;
+    }
+    _data.resize(n);
+    p = 0;
+  }
+};
+
 /// A token stream that ends early: tokens at or after `limit` read as a
 /// synthetic end-of-input, so each policy is parsed on its own tokens.
 class SegmentTokenStream : public antlr4::CommonTokenStream {
@@ -170,7 +207,7 @@ public:
     const antlr4::atn::ATN &atn = p->getATN();
     antlr4::atn::ATNState *s = atn.states[p->getState()];
     size_t la = p->getTokenStream()->LA(1);
-    antlr4::misc::IntervalSet next = atn.nextTokens(s);
+    const antlr4::misc::IntervalSet &next = atn.nextTokens(s);
     if (next.contains(Token::EPSILON) || next.contains(la))
       return;
     switch (s->getStateType()) {
@@ -411,7 +448,7 @@ public:
     llvm::StringSet<> seen;
     for (gen::AnnotationContext *a : c->annotation()) {
       ast::Annotation ann;
-      ann.key = save(a->anyIdent()->getText());
+      ann.key = save(textOf(range(a->anyIdent())));
       ann.range = range(a);
       if (a->STRING()) {
         ann.hasValue = true;
@@ -429,7 +466,7 @@ public:
     // Effect.
     gen::AnyIdentContext *effect = c->effect;
     out.effectRange = range(effect);
-    std::string effectText = effect->getText();
+    std::string effectText = textOf(out.effectRange).str();
     if (effectText == "permit")
       out.effect = ast::Effect::Permit;
     else if (effectText == "forbid")
@@ -446,7 +483,7 @@ public:
     for (gen::ConditionContext *cc : c->condition()) {
       ast::Condition cond;
       cond.range = range(cc);
-      std::string kw = cc->anyIdent()->getText();
+      std::string kw = textOf(range(cc->anyIdent())).str();
       if (kw == "when" || kw == "unless") {
         cond.isWhen = kw == "when";
       } else {
@@ -533,17 +570,31 @@ private:
     return true;
   }
 
+  /// `A::B` as written, without the whitespace or comments around `::`.
+  std::string pathText(gen::PathContext *p) const {
+    if (p->anyIdent().empty())
+      return textOf(range(p)).str();
+    std::string out;
+    for (antlr4::tree::ParseTree *child : p->children)
+      if (auto *seg = dynamic_cast<antlr4::ParserRuleContext *>(child)) {
+        if (!out.empty())
+          out += "::";
+        out += textOf(range(seg)).str();
+      }
+    return out;
+  }
+
   std::optional<ast::Name> buildName(gen::PathContext *p) {
     llvm::SmallVector<llvm::StringRef, 4> segs;
     bool ok = true;
     auto add = [&](antlr4::ParserRuleContext *seg) {
-      llvm::StringRef id = save(seg->getText());
+      llvm::StringRef id = save(textOf(range(seg)));
       if (ast::isReservedIdentifier(id)) {
         ok = checkIdent(id, range(seg)) && ok;
       } else if (id == "__cedar") {
         ok = false;
         error(DiagCode::ReservedIdentifier, range(p),
-              "the name `" + p->getText() + "` contains `__cedar`, which is reserved");
+              "the name `" + pathText(p) + "` contains `__cedar`, which is reserved");
       }
       segs.push_back(id);
     };
@@ -623,7 +674,7 @@ private:
 
   /// Checks the scope variable's name; false after reporting.
   bool checkScopeVar(gen::ScopeVarContext *v, ast::VarKind expected) {
-    std::string name = v->anyIdent()->getText();
+    std::string name = textOf(range(v->anyIdent())).str();
     auto var = varOf(name);
     if (!var || *var == ast::VarKind::Context) {
       error(DiagCode::InvalidScope, range(v->anyIdent()),
@@ -1110,10 +1161,10 @@ private:
         gen::PathContext *pc = np->path();
         if (!pc->anyIdent().empty()) {
           error(DiagCode::InvalidExpression, range(pc),
-                "`" + pc->getText() + "` cannot be used as an attribute as it contains a namespace");
+                "`" + pathText(pc) + "` cannot be used as an attribute as it contains a namespace");
           ok = false;
         } else {
-          llvm::StringRef id = save(pc->getText());
+          llvm::StringRef id = save(textOf(range(pc)));
           ok = checkIdent(id, range(pc)) && ok;
           path.push_back(id);
         }
@@ -1134,7 +1185,7 @@ private:
           invalid(range(a));
           break;
         }
-        llvm::StringRef id = save(f->anyIdent()->getText());
+        llvm::StringRef id = save(textOf(range(f->anyIdent())));
         ok = checkIdent(id, range(f->anyIdent())) && ok;
         path.push_back(id);
       }
@@ -1296,18 +1347,18 @@ private:
     Ex head;
     if (auto *np = dynamic_cast<gen::NamePrimaryContext *>(p)) {
       gen::PathContext *path = np->path();
-      auto var = path->anyIdent().empty() ? varOf(path->getText()) : std::nullopt;
+      auto var = path->anyIdent().empty() ? varOf(textOf(range(path))) : std::nullopt;
       if (var) {
         if (!accesses.empty() && dynamic_cast<gen::CallAccessContext *>(accesses[0])) {
           error(DiagCode::InvalidCall, range(c),
-                "`" + path->getText() + "(...)` is not a valid function call",
+                "`" + pathText(path) + "(...)` is not a valid function call",
                 "variables cannot be called as functions");
           return {};
         }
         head = make<ast::Var>(0, range(p), *var);
       } else if (accesses.empty()) {
         if (buildName(path)) {
-          std::string n = path->getText();
+          std::string n = pathText(path);
           error(DiagCode::UnknownVariable, range(p), "invalid variable `" + n + "`",
                 "the valid Cedar variables are `principal`, `action`, `resource`, and "
                 "`context`; did you mean to enclose `" + n + "` in quotes to make a string?");
@@ -1319,9 +1370,9 @@ private:
       } else {
         if (!buildName(path))
           return {};
-        std::string n = path->getText();
+        std::string n = pathText(path);
         if (auto *f = dynamic_cast<gen::FieldAccessContext *>(accesses[0])) {
-          std::string field = f->anyIdent()->getText();
+          std::string field = textOf(range(f->anyIdent())).str();
           if (accesses.size() > 1 && dynamic_cast<gen::CallAccessContext *>(accesses[1]))
             error(DiagCode::InvalidCall, range(c),
                   "attempted to call `" + n + "." + field + "(...)`, but `" + n +
@@ -1364,7 +1415,7 @@ private:
         continue;
       }
       auto *f = static_cast<gen::FieldAccessContext *>(a);
-      llvm::StringRef id = save(f->anyIdent()->getText());
+      llvm::StringRef id = save(textOf(range(f->anyIdent())));
       bool idOk = checkIdent(id, range(f->anyIdent()));
       if (i + 1 < accesses.size()) {
         if (auto *call = dynamic_cast<gen::CallAccessContext *>(accesses[i + 1])) {
@@ -1420,7 +1471,7 @@ private:
     auto name = buildName(path);
     if (!name)
       return {};
-    std::string n = path->getText();
+    std::string n = pathText(path);
     const KnownFunction *f = path->anyIdent().empty() ? lookupKnownFunction(n) : nullptr;
     if (f && f->style == CallStyle::Method) {
       error(DiagCode::InvalidCall, r, "`" + n + "` is a method, not a function",
@@ -1529,7 +1580,7 @@ private:
       return buildRecord(rec, r);
     // NamePrimary is handled by buildMember.
     auto *np = static_cast<gen::NamePrimaryContext *>(p);
-    error(DiagCode::UnknownVariable, r, "invalid variable `" + np->getText() + "`");
+    error(DiagCode::UnknownVariable, r, "invalid variable `" + pathText(np->path()) + "`");
     return {};
   }
 
@@ -1549,10 +1600,10 @@ private:
       if (!path->anyIdent().empty()) {
         if (buildName(path))
           error(DiagCode::InvalidExpression, r,
-                "`" + path->getText() + "` cannot be used as an attribute as it contains a namespace");
+                "`" + pathText(path) + "` cannot be used as an attribute as it contains a namespace");
         return std::nullopt;
       }
-      llvm::StringRef id = save(path->getText());
+      llvm::StringRef id = save(textOf(range(path)));
       if (!checkIdent(id, r))
         return std::nullopt;
       return id;
@@ -1623,7 +1674,7 @@ public:
                   "the input is not valid UTF-8");
       return false;
     }
-    input = std::make_unique<antlr4::ANTLRInputStream>(text.str());
+    input = std::make_unique<Utf8InputStream>(text);
     lexer = std::make_unique<Lexer>(input.get());
     lexer->removeErrorListeners();
     tokens = std::make_unique<SegmentTokenStream>(lexer.get());
@@ -1780,6 +1831,9 @@ public:
         out.push_back(std::move(p));
       else
         ok = false;
+      // Free this policy's parse tree: ANTLR keeps every context until a
+      // reset, and a large file's trees would otherwise all stay in memory.
+      parser->reset();
     }
     return ok && !builder.budgetSpent();
   }
@@ -1811,7 +1865,7 @@ private:
   OffsetMap offsets;
   Builder builder;
   DiagnosticEngine &diags;
-  std::unique_ptr<antlr4::ANTLRInputStream> input;
+  std::unique_ptr<Utf8InputStream> input;
   std::unique_ptr<Lexer> lexer;
   std::unique_ptr<SegmentTokenStream> tokens;
   std::unique_ptr<gen> parser;
