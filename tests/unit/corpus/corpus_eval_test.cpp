@@ -1,0 +1,258 @@
+// The reference evaluator against Cedar's conformance corpus: for every
+// request of the 22 hand-written and 7,809 generated tests, the decision, the
+// determining policy ids and the erroring policy ids must equal the ones the
+// Rust reference implementation produced. Policies get positional ids;
+// entities and context are parsed with the test's schema.
+//
+// Request validation (`validateRequest`) is not applied: the corpus harness
+// (cedar-testing integration_testing.rs) aborts the whole test when a
+// request fails validation, so every recorded request passes it, and
+// validation never changes a decision. Nothing is skipped.
+#include "compiler/json/entity_json.h"
+#include "compiler/json/request_json.h"
+#include "compiler/policy_loader.h"
+#include "compiler/reference/authorizer.h"
+#include "compiler/schema/cedar_schema_parser.h"
+#include "testlib/corpus.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <chrono>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <set>
+
+using namespace larch;
+
+namespace {
+
+struct Counts {
+  size_t tests = 0, passed = 0, failed = 0, skipped = 0;
+  std::vector<std::string> failures;
+  std::vector<std::string> skips;
+};
+
+/// Parsed schemas and entity stores, each file read once per run.
+struct Caches {
+  std::map<std::string, std::unique_ptr<schema::Schema>> schemas;
+  std::map<std::string, std::unique_ptr<runtime::EntityStore>> stores;
+  std::map<std::string, std::string> errors; // path -> why it failed to load
+};
+
+const schema::Schema *getSchema(Caches &c, const std::string &root,
+                                const std::string &rel, std::string &why) {
+  auto it = c.schemas.find(rel);
+  if (it != c.schemas.end())
+    return it->second.get();
+  if (c.errors.count(rel)) {
+    why = c.errors[rel];
+    return nullptr;
+  }
+  bool ok = false;
+  std::string text = larch::testing::readFile(root + "/" + rel, &ok);
+  SourceManager sm;
+  DiagnosticEngine diags;
+  std::optional<schema::Schema> s;
+  if (ok)
+    s = schema::loadCedarSchema(sm, rel, text, diags);
+  if (!s) {
+    why = c.errors[rel] = "schema " + rel + " does not load: " +
+                          formatDiagnostics(diags.getDiagnostics(), sm);
+    return nullptr;
+  }
+  return (c.schemas[rel] = std::make_unique<schema::Schema>(std::move(*s))).get();
+}
+
+const runtime::EntityStore *getStore(Caches &c, const std::string &root,
+                                     const std::string &rel,
+                                     const schema::Schema *schema,
+                                     const std::string &schemaRel, std::string &why) {
+  std::string key = rel + "\n" + schemaRel;
+  auto it = c.stores.find(key);
+  if (it != c.stores.end())
+    return it->second.get();
+  if (c.errors.count(key)) {
+    why = c.errors[key];
+    return nullptr;
+  }
+  bool ok = false;
+  std::string text = larch::testing::readFile(root + "/" + rel, &ok);
+  json::JsonError err;
+  std::optional<runtime::EntityStore> store;
+  if (ok)
+    store = json::loadEntityStore(text, schema, err);
+  else
+    err.message = "cannot read";
+  if (!store) {
+    why = c.errors[key] = "entities " + rel + " do not load: " + err.str();
+    return nullptr;
+  }
+  return (c.stores[key] = std::make_unique<runtime::EntityStore>(std::move(*store)))
+      .get();
+}
+
+std::string joinIds(const std::set<std::string> &ids) {
+  std::string out = "[";
+  for (const std::string &s : ids)
+    out += (out.size() > 1 ? ", " : "") + s;
+  return out + "]";
+}
+
+void runTest(const std::string &root, const std::string &testPath, Caches &caches,
+             Counts &counts) {
+  ++counts.tests;
+  bool ok = false;
+  std::string text = larch::testing::readFile(testPath, &ok);
+  json::JsonError jerr;
+  std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
+  auto failAll = [&](const std::string &why) {
+    size_t n = test && test->contains("requests") ? (*test)["requests"].size() : 1;
+    counts.failed += n;
+    counts.failures.push_back(testPath + ": " + why);
+  };
+  if (!test) {
+    failAll("cannot parse the test file: " + jerr.str());
+    return;
+  }
+  const json::Json &t = *test;
+  std::string why;
+  const schema::Schema *schema =
+      getSchema(caches, root, t["schema"].get<std::string>(), why);
+  if (!schema)
+    return failAll(why);
+  const runtime::EntityStore *store =
+      getStore(caches, root, t["entities"].get<std::string>(), schema,
+               t["schema"].get<std::string>(), why);
+  if (!store)
+    return failAll(why);
+
+  std::string policyRel = t["policies"].get<std::string>();
+  std::string policyText = larch::testing::readFile(root + "/" + policyRel, &ok);
+  SourceManager sm;
+  DiagnosticEngine diags;
+  LoadedPolicies loaded;
+  LoadOptions options;
+  options.idMode = PolicyIdMode::Positional;
+  if (!ok || !loadPolicyText(policyRel, policyText, sm, loaded, diags, options))
+    return failAll("policies do not load: " +
+                   formatDiagnostics(diags.getDiagnostics(), sm));
+  std::vector<reference::PolicyInstance> policies =
+      reference::collectStaticPolicies(loaded.set);
+  runtime::EntityView view(*store);
+
+  size_t index = 0;
+  for (const json::Json &r : t["requests"]) {
+    std::string where = testPath + " request " + std::to_string(index++) + " (" +
+                        r.value("description", "") + ")";
+    runtime::Request request;
+    std::optional<runtime::EntityUid> uids[3];
+    const char *names[] = {"principal", "action", "resource"};
+    bool parsed = true;
+    for (int i = 0; i < 3 && parsed; ++i) {
+      uids[i] = json::parseEntityUidJson(r[names[i]], names[i], jerr);
+      parsed = uids[i].has_value();
+    }
+    std::optional<runtime::Value> context;
+    if (parsed) {
+      request.principal = *uids[0];
+      request.action = *uids[1];
+      request.resource = *uids[2];
+      context = json::parseContextJson(r["context"], request.action, schema, jerr);
+      parsed = context.has_value();
+    }
+    if (!parsed) {
+      ++counts.failed;
+      counts.failures.push_back(where + ": request does not parse: " + jerr.str());
+      continue;
+    }
+    request.context = std::move(*context);
+    reference::Decision d = reference::authorize(policies, request, view);
+
+    std::set<std::string> reasons(d.reasons.begin(), d.reasons.end());
+    std::set<std::string> errors;
+    for (const reference::PolicyError &e : d.errors)
+      errors.insert(e.policyId);
+    std::set<std::string> wantReasons, wantErrors;
+    for (const json::Json &id : r["reason"])
+      wantReasons.insert(id.get<std::string>());
+    for (const json::Json &id : r["errors"])
+      wantErrors.insert(id.get<std::string>());
+    bool wantAllow = r["decision"].get<std::string>() == "allow";
+    if (d.allow == wantAllow && reasons == wantReasons && errors == wantErrors) {
+      ++counts.passed;
+      continue;
+    }
+    ++counts.failed;
+    std::string detail = where + ": expected " + (wantAllow ? "allow" : "deny") +
+                         " reasons " + joinIds(wantReasons) + " errors " +
+                         joinIds(wantErrors) + ", got " +
+                         (d.allow ? "allow" : "deny") + " reasons " +
+                         joinIds(reasons) + " errors " + joinIds(errors);
+    for (const reference::PolicyError &e : d.errors)
+      detail += "\n    " + e.policyId + ": " + e.message;
+    counts.failures.push_back(detail);
+  }
+}
+
+void report(const char *name, const Counts &c) {
+  std::cout << "corpus eval (" << name << "): " << c.tests << " tests, "
+            << (c.passed + c.failed + c.skipped) << " requests: " << c.passed
+            << " passed, " << c.failed << " failed, " << c.skipped << " skipped\n";
+  for (const std::string &s : c.skips)
+    std::cout << "  skipped: " << s << "\n";
+  size_t shown = 0;
+  for (const std::string &f : c.failures) {
+    if (shown++ == 20) {
+      std::cout << "  ... and " << (c.failures.size() - 20) << " more\n";
+      break;
+    }
+    ADD_FAILURE() << f;
+  }
+}
+
+} // namespace
+
+TEST(CorpusEval, HandWrittenTests) {
+  std::string root = larch::testing::sharedCorpusDir();
+  if (root.empty())
+    GTEST_SKIP() << "Cedar corpus not found beside the project";
+  Caches caches;
+  Counts counts;
+  for (const std::string &f : larch::testing::listFiles(root + "/tests", ".json"))
+    runTest(root, f, caches, counts);
+  report("hand-written", counts);
+  EXPECT_EQ(counts.tests, 22u);
+  EXPECT_EQ(counts.passed, 74u);
+  EXPECT_EQ(counts.failed, 0u);
+  EXPECT_EQ(counts.skipped, 0u);
+}
+
+TEST(CorpusEval, GeneratedTests) {
+  std::string error;
+  std::string root = larch::testing::unpackedCorpusDir(&error);
+  ASSERT_FALSE(root.empty()) << error;
+  auto start = std::chrono::steady_clock::now();
+  Caches caches;
+  Counts counts;
+  for (const std::string &f : larch::testing::listFiles(root + "/corpus-tests", ".json")) {
+    // Only the test descriptions, not `<sha1>.entities.json`.
+    if (f.size() > 14 && f.compare(f.size() - 14, 14, ".entities.json") == 0)
+      continue;
+    runTest(root, f, caches, counts);
+    // Each generated test has its own schema and entities: drop them.
+    caches.schemas.clear();
+    caches.stores.clear();
+  }
+  report("generated", counts);
+  std::cout << "corpus eval (generated): "
+            << std::chrono::duration_cast<std::chrono::milliseconds>(
+                   std::chrono::steady_clock::now() - start)
+                   .count()
+            << " ms\n";
+  EXPECT_EQ(counts.tests, 7809u);
+  EXPECT_EQ(counts.passed, 62472u);
+  EXPECT_EQ(counts.failed, 0u);
+  EXPECT_EQ(counts.skipped, 0u);
+}
