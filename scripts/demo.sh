@@ -10,3 +10,10 @@ echo "== larch check stdlib-policies/"
 echo
 echo "== larch check docs/examples/typos.cedar (a file with mistakes, on purpose)"
 "$larch" check --color=never docs/examples/typos.cedar || true
+
+echo
+echo "== larch eval: agent tool calls (stdlib-policies/agent-tools/requests.jsonl)"
+echo "   (the last request has a bad IP address on purpose: it is reported, exit code 1)"
+dir=stdlib-policies/agent-tools
+"$larch" eval --policies "$dir/policies.cedar" --schema "$dir/schema.cedarschema" \
+  --entities "$dir/entities.json" < "$dir/requests.jsonl" || true

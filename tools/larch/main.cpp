@@ -15,6 +15,9 @@ usage: larch <command> [options] [args]
 commands:
   check PATH...     parse Cedar policy files (or directories of .cedar files)
                     and report every error, compiler-style
+  eval --policies PATH [--entities FILE] [--schema FILE]
+                    decide JSON requests read from stdin, one JSON decision
+                    per request per line
 
 options:
   -h, --help        show this help; `larch <command> --help` shows a command's
@@ -43,6 +46,8 @@ int main(int argc, char **argv) {
   }
   if (command == "check")
     return larch::cli::runCheck(rest);
+  if (command == "eval")
+    return larch::cli::runEval(rest);
   std::cerr << "larch: unknown command `" << command
             << "` (try `larch --help`)\n";
   return larch::cli::ExitUsage;

@@ -1,0 +1,179 @@
+// `larch eval --policies PATH [...]`: decides requests read from stdin, one
+// JSON decision per request on stdout, in order. Uses the public engine API
+// (larch/engine.h) only.
+#include "commands.h"
+
+#include "larch/engine.h"
+
+#include <iostream>
+#include <string>
+
+namespace larch::cli {
+
+static const char *kEvalUsage = R"(usage: larch eval --policies PATH [options] < requests.jsonl
+
+Decides authorization requests with Cedar's semantics. Reads requests from
+stdin, one JSON object per line (an object may also span several lines), and
+writes one JSON decision per request, one per line, in the same order:
+
+  {"decision":"allow","reasons":["policy0"],"errors":[]}
+  {"decision":"deny","reasons":[],"errors":[{"policy":"p1","message":"..."}]}
+
+A request is {"principal": E, "action": E, "resource": E, "context": {...},
+"entities": [...]} where E is {"type": "T", "id": "i"} or the text "T::\"i\"";
+"context" is optional, and "entities" (optional) adds entities for that
+request only. A request that cannot be read gives a deny line whose error has
+an empty "policy" and names the line and the field, and the stream goes on.
+
+options:
+  --policies PATH      a .cedar file or a directory of them (repeatable)
+  --entities FILE      the entities, in Cedar's entities JSON format
+  --schema FILE        a schema (.json: JSON format; else Cedar syntax); entities
+                       and contexts are then parsed and checked with it
+  --positional-ids     ignore `@id` annotations: every policy is `policyN`
+  -h, --help           show this help
+
+exit codes: 0 every request was read, 1 some request could not be read,
+2 bad usage or policies/schema/entities that do not load (nothing decided)
+)";
+
+namespace {
+
+/// Tracks whether the text read so far closes every `{` and `[` it opens,
+/// ignoring brackets inside strings.
+class JsonBalance {
+public:
+  void feed(const std::string &text) {
+    for (char c : text) {
+      if (inString) {
+        if (escaped)
+          escaped = false;
+        else if (c == '\\')
+          escaped = true;
+        else if (c == '"')
+          inString = false;
+        continue;
+      }
+      if (c == '"')
+        inString = true;
+      else if (c == '{' || c == '[')
+        ++depth;
+      else if (c == '}' || c == ']')
+        --depth;
+    }
+  }
+  /// True when the text so far is one complete value (or broken beyond
+  /// repair, which the parser then reports).
+  bool isComplete() const { return depth <= 0 && !inString; }
+  void reset() { *this = JsonBalance(); }
+
+private:
+  long depth = 0;
+  bool inString = false;
+  bool escaped = false;
+};
+
+bool isBlank(const std::string &s) {
+  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+} // namespace
+
+int runEval(const std::vector<std::string> &args) {
+  std::vector<std::string> policyPaths;
+  std::string entitiesPath, schemaPath;
+  PolicyOptions policyOptions;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string &a = args[i];
+    auto value = [&](std::string &out) {
+      if (i + 1 >= args.size()) {
+        std::cerr << "larch eval: `" << a << "` needs a value\n";
+        return false;
+      }
+      out = args[++i];
+      return true;
+    };
+    if (a == "-h" || a == "--help") {
+      std::cout << kEvalUsage;
+      return ExitOk;
+    }
+    if (a == "--policies") {
+      std::string p;
+      if (!value(p))
+        return ExitUsage;
+      policyPaths.push_back(p);
+    } else if (a == "--entities") {
+      if (!value(entitiesPath))
+        return ExitUsage;
+    } else if (a == "--schema") {
+      if (!value(schemaPath))
+        return ExitUsage;
+    } else if (a == "--positional-ids") {
+      policyOptions.positionalIds = true;
+    } else {
+      std::cerr << "larch eval: unexpected argument `" << a
+                << "` (try `larch eval --help`)\n";
+      return ExitUsage;
+    }
+  }
+  if (policyPaths.empty()) {
+    std::cerr << "larch eval: `--policies PATH` is required\n" << kEvalUsage;
+    return ExitUsage;
+  }
+
+  Engine engine;
+  LoadStatus st = engine.loadPolicyPaths(policyPaths, policyOptions);
+  if (!st.ok) {
+    std::cerr << st.rendered << "larch eval: the policies do not load\n";
+    return ExitUsage;
+  }
+  // The schema first: entities are parsed with it.
+  if (!schemaPath.empty()) {
+    st = engine.loadSchemaFile(schemaPath);
+    if (!st.ok) {
+      std::cerr << st.rendered << "larch eval: the schema does not load\n";
+      return ExitUsage;
+    }
+  }
+  if (!entitiesPath.empty()) {
+    st = engine.loadEntitiesFile(entitiesPath);
+    if (!st.ok) {
+      std::cerr << st.rendered << "larch eval: the entities do not load\n";
+      return ExitUsage;
+    }
+  }
+
+  bool allRead = true;
+  std::string buffer, line;
+  size_t lineNo = 0, startLine = 0;
+  JsonBalance balance;
+  auto decide = [&]() {
+    Decision d = engine.authorizeJson(buffer);
+    for (PolicyErrorInfo &e : d.errors)
+      if (e.policy.empty()) {
+        e.message = "line " + std::to_string(startLine) + ": " + e.message;
+        allRead = false;
+      }
+    std::cout << d.toJson() << '\n' << std::flush;
+    buffer.clear();
+    balance.reset();
+  };
+  while (std::getline(std::cin, line)) {
+    ++lineNo;
+    if (buffer.empty()) {
+      if (isBlank(line))
+        continue;
+      startLine = lineNo;
+    }
+    buffer += line;
+    buffer += '\n';
+    balance.feed(line);
+    if (balance.isComplete())
+      decide();
+  }
+  if (!buffer.empty())
+    decide();
+  return allRead ? ExitOk : ExitFindings;
+}
+
+} // namespace larch::cli
