@@ -12,7 +12,7 @@
 
 namespace fs = std::filesystem;
 
-namespace larch::testing {
+namespace larch::testlib {
 
 std::string sharedCorpusDir() {
   if (const char *env = std::getenv("LARCH_CEDAR_CORPUS"))
@@ -90,4 +90,4 @@ std::string readFile(const std::string &path, bool *ok) {
   return ss.str();
 }
 
-} // namespace larch::testing
+} // namespace larch::testlib

@@ -7,7 +7,7 @@
 #include <string>
 #include <vector>
 
-namespace larch::testing {
+namespace larch::testlib {
 
 /// The shared corpus folder (LARCH_CEDAR_CORPUS overrides it), or "" if absent.
 std::string sharedCorpusDir();
@@ -24,6 +24,6 @@ std::vector<std::string> listFiles(const std::string &dir,
 /// The whole content of a file ("" if unreadable; `ok` tells which).
 std::string readFile(const std::string &path, bool *ok = nullptr);
 
-} // namespace larch::testing
+} // namespace larch::testlib
 
 #endif

@@ -21,7 +21,7 @@ struct Outcome {
 Outcome parseAndRoundTrip(const std::string &path) {
   Outcome o;
   bool readOk = false;
-  std::string text = larch::testing::readFile(path, &readOk);
+  std::string text = larch::testlib::readFile(path, &readOk);
   if (!readOk) {
     o.detail = "cannot read " + path;
     return o;
@@ -74,15 +74,15 @@ void checkAll(const std::vector<std::string> &files, size_t expectedAtLeast) {
 } // namespace
 
 TEST(CorpusParse, HandWrittenTests) {
-  std::string dir = larch::testing::sharedCorpusDir();
+  std::string dir = larch::testlib::sharedCorpusDir();
   if (dir.empty())
     GTEST_SKIP() << "Cedar corpus not found beside the project";
-  checkAll(larch::testing::listFiles(dir + "/tests", ".cedar"), 22);
+  checkAll(larch::testlib::listFiles(dir + "/tests", ".cedar"), 22);
 }
 
 TEST(CorpusParse, GeneratedTests) {
   std::string error;
-  std::string dir = larch::testing::unpackedCorpusDir(&error);
+  std::string dir = larch::testlib::unpackedCorpusDir(&error);
   ASSERT_FALSE(dir.empty()) << error;
-  checkAll(larch::testing::listFiles(dir + "/corpus-tests", ".cedar"), 7809);
+  checkAll(larch::testlib::listFiles(dir + "/corpus-tests", ".cedar"), 7809);
 }

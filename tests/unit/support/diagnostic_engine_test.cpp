@@ -78,7 +78,7 @@ TEST(SourceManager, LineColumnAndLines) {
 TEST(DiagnosticCodes, AreUniqueAndDocumented) {
   bool ok = false;
   std::string docs =
-      larch::testing::readFile(std::string(LARCH_SOURCE_DIR) + "/docs/diagnostics.md", &ok);
+      larch::testlib::readFile(std::string(LARCH_SOURCE_DIR) + "/docs/diagnostics.md", &ok);
   ASSERT_TRUE(ok) << "docs/diagnostics.md is missing";
   std::set<std::string> seen;
 #define DIAG_CODE(Name, Code, Summary)                                         \
