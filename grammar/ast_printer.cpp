@@ -122,10 +122,10 @@ void appendQuoted(std::string &out, llvm::StringRef s) {
 }
 
 /// True if `s` can be written bare where Cedar wants an identifier naming an
-/// attribute or record key. `__cedar` is reserved there (RFC 52); being
-/// conservative, any name starting with it is quoted, which is always legal.
+/// attribute or record key: a valid identifier other than `__cedar`, which is
+/// reserved there (RFC 52). `__cedar_x` is an ordinary identifier.
 bool isBareAttr(llvm::StringRef s) {
-  return isValidIdentifier(s) && !s.startswith("__cedar");
+  return isValidIdentifier(s) && s != "__cedar";
 }
 
 /// Appends an attribute name or record key: bare if possible, else quoted.

@@ -192,6 +192,7 @@ TEST_F(PrinterTest, AttributeAccess) {
   EXPECT_EQ(p(a.attr(a.principal(), "in")), R"(principal["in"])");
   EXPECT_EQ(p(a.attr(a.principal(), "")), R"(principal[""])");
   EXPECT_EQ(p(a.attr(a.principal(), "__cedar")), R"(principal["__cedar"])");
+  EXPECT_EQ(p(a.attr(a.principal(), "__cedar_x")), "principal.__cedar_x");
   EXPECT_EQ(p(a.attr(a.context(), "principal")), "context.principal");
   EXPECT_EQ(p(a.attr(a.attr(a.context(), "a"), "b", true)), R"(context.a["b"])");
   EXPECT_EQ(p(a.attr(a.ent("User", "a"), "x")), R"(User::"a".x)");
@@ -217,6 +218,8 @@ TEST_F(PrinterTest, HasLikeIs) {
   EXPECT_EQ(p(a.has(a.context(), {"if"})), R"(context has "if")");
   EXPECT_EQ(p(a.has(a.context(), {"principal"})), "context has principal");
   EXPECT_EQ(p(a.has(a.context(), {"a", "b", "c"})), "context has a.b.c");
+  EXPECT_EQ(p(a.has(a.context(), {"a", "__cedar_b"})), "context has a.__cedar_b");
+  EXPECT_EQ(p(a.has(a.context(), {"__cedar"})), R"(context has "__cedar")");
 
   EXPECT_EQ(p(a.like(a.x(), {"a", "*", "b"})), R"(context.x like "a*b")");
   EXPECT_EQ(p(a.like(a.x(), {"*"})), R"(context.x like "*")");

@@ -114,6 +114,8 @@ const ExprCase exprCases[] = {
     {R"(context has "if")", R"(context has "if")"},
     {"context has a.b.c", "context has a.b.c"},
     {"context has principal", "context has principal"},
+    {"context has a.__cedar_b", "context has a.__cedar_b"},
+    {R"({__cedar_a: 1}.__cedar_a)", "{ __cedar_a: 1 }.__cedar_a"},
     {R"(context.s like "a*b\*c")", R"(context.s like "a*b\*c")"},
     // As in Cedar, a star produced by an escape other than `\*` is a wildcard.
     {R"(context.s like "\u{2a}")", R"(context.s like "*")"},
