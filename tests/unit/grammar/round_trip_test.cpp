@@ -4,11 +4,15 @@
 // again gives the same text. Expression cases also pin the printed form, so
 // the parenthesisation rules are checked against the real parser.
 #include "grammar/ast_printer.h"
+#include "grammar/known_functions.h"
 #include "grammar/parse.h"
 #include "testlib/corpus.h"
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+#include <random>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -302,6 +306,176 @@ permit (
 when { context.ok }
 unless { (context.a || context.b) && context.c };
 )");
+}
+
+// ------------------------------------------------------------ random ASTs
+
+/// Builds random expressions of the shapes the parser produces (valid names,
+/// known functions with their arity, unique record keys, canonical patterns),
+/// with strings full of characters that need escaping.
+class RandomExprs {
+public:
+  RandomExprs(ast::Context &ctx, uint64_t seed) : ctx(ctx), rng(seed) {}
+
+  const ast::Expr *expr(unsigned depth) {
+    if (depth == 0 || pick(6) == 0)
+      return leaf();
+    SourceRange r;
+    switch (pick(13)) {
+    case 0:
+      return ctx.make<ast::Unary>(r, pick(2) ? ast::UnaryOp::Not : ast::UnaryOp::Neg,
+                                  expr(depth - 1));
+    case 1:
+    case 2:
+      return ctx.make<ast::Binary>(r, static_cast<ast::BinaryOp>(pick(12)),
+                                   expr(depth - 1), expr(depth - 1));
+    case 3:
+      return ctx.make<ast::If>(r, expr(depth - 1), expr(depth - 1), expr(depth - 1));
+    case 4: {
+      std::vector<llvm::StringRef> path;
+      if (pick(2)) {
+        path.push_back(ctx.save(str()));
+      } else {
+        for (unsigned i = 0, n = 1 + pick(3); i < n; ++i)
+          path.push_back(ident());
+      }
+      return ctx.make<ast::Has>(r, expr(depth - 1),
+                                ctx.copy(llvm::ArrayRef<llvm::StringRef>(path)));
+    }
+    case 5: {
+      std::vector<ast::PatternElem> pattern;
+      for (unsigned i = 0, n = pick(5); i < n; ++i) {
+        if (pick(2))
+          pattern.push_back({true, {}});
+        else if (pattern.empty() || pattern.back().isWildcard)
+          pattern.push_back({false, ctx.save(str(1))});
+      }
+      return ctx.make<ast::Like>(r, expr(depth - 1),
+                                 ctx.copy(llvm::ArrayRef<ast::PatternElem>(pattern)));
+    }
+    case 6:
+      return ctx.make<ast::Is>(r, expr(depth - 1), name(),
+                               pick(2) ? expr(depth - 1) : nullptr);
+    case 7:
+      return ctx.make<ast::GetAttr>(r, expr(depth - 1), ctx.save(pick(2) ? str() : ident()),
+                                    pick(2) == 0);
+    case 8:
+    case 9: {
+      llvm::SmallVector<const KnownFunction *> fns;
+      CallStyle style = pick(2) ? CallStyle::Method : CallStyle::Function;
+      for (const KnownFunction &f : getKnownFunctions())
+        if (f.style == style)
+          fns.push_back(&f);
+      const KnownFunction &f = *fns[pick(fns.size())];
+      std::vector<const ast::Expr *> args;
+      for (unsigned i = 0; i < f.numArgs; ++i)
+        args.push_back(expr(depth - 1));
+      auto argRef = ctx.copy(llvm::ArrayRef<const ast::Expr *>(args));
+      if (style == CallStyle::Method)
+        return ctx.make<ast::MethodCall>(r, expr(depth - 1), f.name, argRef);
+      llvm::StringRef seg = f.name;
+      return ctx.make<ast::Call>(r, ast::Name{ctx.copy(llvm::ArrayRef(seg)), {}}, argRef);
+    }
+    case 10: {
+      std::vector<const ast::Expr *> elems;
+      for (unsigned i = 0, n = pick(4); i < n; ++i)
+        elems.push_back(expr(depth - 1));
+      return ctx.make<ast::SetLit>(r, ctx.copy(llvm::ArrayRef<const ast::Expr *>(elems)));
+    }
+    default: {
+      std::vector<ast::RecordEntry> entries;
+      std::set<std::string> keys;
+      for (unsigned i = 0, n = pick(4); i < n; ++i) {
+        std::string key = pick(2) ? str() : ident().str();
+        if (keys.insert(key).second)
+          entries.push_back({ctx.save(key), {}, expr(depth - 1)});
+      }
+      return ctx.make<ast::RecordLit>(r, ctx.copy(llvm::ArrayRef<ast::RecordEntry>(entries)));
+    }
+    }
+  }
+
+private:
+  unsigned pick(size_t n) { return static_cast<unsigned>(rng() % n); }
+
+  const ast::Expr *leaf() {
+    SourceRange r;
+    switch (pick(5)) {
+    case 0:
+      return ctx.make<ast::BoolLit>(r, pick(2) == 0);
+    case 1: {
+      static const int64_t special[] = {0, 1, -1, 5, -5, INT64_MAX, INT64_MIN};
+      int64_t v = pick(2) ? special[pick(7)] : static_cast<int64_t>(rng());
+      return ctx.make<ast::LongLit>(r, v);
+    }
+    case 2:
+      return ctx.make<ast::StringLit>(r, ctx.save(str()));
+    case 3:
+      return ctx.make<ast::EntityLit>(r, ast::EntityUid{name(), ctx.save(str()), {}});
+    default:
+      return ctx.make<ast::Var>(r, static_cast<ast::VarKind>(pick(4)));
+    }
+  }
+
+  /// A string of 0..5 pieces (at least `minPieces`), each needing care.
+  std::string str(unsigned minPieces = 0) {
+    static const char *const pieces[] = {
+        "a", "Z", " ", "*", "\"", "\\", "\n", "\r", "\t", "'", "if", "_",
+        "\x01", "\x7f", "caf\xc3\xa9", "\xf0\x9f\x98\x80", "\xc2\x85",
+        "\xe2\x80\xa8", "__cedar", "1"};
+    std::string s;
+    if (minPieces == 0 && pick(8) == 0)
+      s.push_back('\0');
+    for (unsigned i = 0, n = minPieces + pick(5); i < n; ++i)
+      s += pieces[pick(std::size(pieces))];
+    return s;
+  }
+
+  llvm::StringRef ident() {
+    static const char *const idents[] = {"a",      "b",       "Name",    "_x1",
+                                         "principal", "context", "permit", "when",
+                                         "__cedar_x", "resource", "action", "unless"};
+    return idents[pick(std::size(idents))];
+  }
+
+  ast::Name name() {
+    static const char *const segs[] = {"User", "NS", "Photo", "a_b", "X1"};
+    std::vector<llvm::StringRef> path;
+    for (unsigned i = 0, n = 1 + pick(3); i < n; ++i)
+      path.push_back(segs[pick(std::size(segs))]);
+    return {ctx.copy(llvm::ArrayRef<llvm::StringRef>(path)), {}};
+  }
+
+  ast::Context &ctx;
+  std::mt19937_64 rng;
+};
+
+// print -> parse must give back every random tree (the printer's
+// parenthesisation and escaping checked against the real parser).
+TEST(RoundTripTest, RandomTrees) {
+  unsigned failures = 0;
+  for (uint64_t seed = 1; seed <= 3000 && failures < 5; ++seed) {
+    SourceManager sm;
+    ast::Context ctx;
+    RandomExprs gen(ctx, seed);
+    const ast::Expr *e = gen.expr(1 + seed % 8);
+    std::string printed = ast::print(*e);
+    std::string errors;
+    const ast::Expr *back = parseExpr(printed, sm, ctx, errors);
+    if (!back) {
+      ++failures;
+      ADD_FAILURE() << "seed " << seed << ": printed text does not parse:\n"
+                    << printed << "\n" << errors << ast::dump(*e);
+      continue;
+    }
+    if (!ast::equal(*e, *back)) {
+      ++failures;
+      ADD_FAILURE() << "seed " << seed << ": printed text parses differently:\n"
+                    << printed << "\n" << ast::dump(*e) << "\nvs\n" << ast::dump(*back);
+      continue;
+    }
+    EXPECT_EQ(ast::print(*back), printed) << "seed " << seed;
+  }
 }
 
 // Every hand-written policy file of the Cedar corpus. (The generated corpus is
