@@ -19,7 +19,7 @@ struct Request {
   EntityUid action;
   EntityUid resource;
   /// Always a Record.
-  Value context = Value::record(std::vector<RecordEntry>{});
+  Value context = Value::recordFromEntries({});
 };
 
 } // namespace larch::runtime

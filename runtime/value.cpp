@@ -99,7 +99,7 @@ Value Value::record(const std::map<std::string, Value> &entries) {
   return Value(Data(std::make_shared<const std::vector<RecordEntry>>(std::move(v))));
 }
 
-Value Value::record(std::vector<RecordEntry> entries) {
+Value Value::recordFromEntries(std::vector<RecordEntry> entries) {
   std::sort(entries.begin(), entries.end(),
             [](const RecordEntry &a, const RecordEntry &b) { return a.first < b.first; });
   assert(std::adjacent_find(entries.begin(), entries.end(),

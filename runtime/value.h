@@ -100,7 +100,7 @@ public:
   static Value record(const std::map<std::string, Value> &entries);
   /// Builds a record from entries that must have unique keys (asserted);
   /// they need not be sorted.
-  static Value record(std::vector<RecordEntry> entries);
+  static Value recordFromEntries(std::vector<RecordEntry> entries);
   static Value decimal(ext::Decimal d) { return Value(Data(d)); }
   static Value ipaddr(ext::IpAddr ip) { return Value(Data(ip)); }
   static Value datetime(ext::Datetime dt) { return Value(Data(dt)); }

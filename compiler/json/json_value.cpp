@@ -330,7 +330,7 @@ std::optional<Value> JsonValueParser::parsePlain(const Json &j,
         return std::nullopt;
       entries.emplace_back(it.key(), std::move(*v));
     }
-    return Value::record(std::move(entries));
+    return Value::recordFromEntries(std::move(entries));
   }
   case Json::value_t::binary:
   case Json::value_t::discarded:
@@ -431,7 +431,7 @@ std::optional<Value> JsonValueParser::parse(const Json &j,
       if (!expected->getAttribute(it.key()))
         return fail(error, joinPath(path, it.key()),
                     "attribute `" + it.key() + "` is not declared in the schema");
-    return Value::record(std::move(entries));
+    return Value::recordFromEntries(std::move(entries));
   }
   }
   return parsePlain(j, path, error);

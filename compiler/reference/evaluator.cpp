@@ -302,7 +302,7 @@ EvalResult Evaluator::eval(const ast::Expr &e) {
         return v;
       entries.emplace_back(r.key.str(), std::move(v.get()));
     }
-    return Value::record(std::move(entries));
+    return Value::recordFromEntries(std::move(entries));
   }
   }
   return EvalResult::error("unknown expression");
