@@ -58,6 +58,10 @@ std::vector<Diagnostic> DiagnosticEngine::take() {
   return std::move(diags);
 }
 
+// Lines longer than this are shown as a window around the caret.
+static constexpr uint32_t kMaxShownLine = 160;
+static constexpr uint32_t kContextBefore = 60;
+
 static const char *severityName(Severity s) {
   switch (s) {
   case Severity::Error:
@@ -91,22 +95,30 @@ std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &sm,
 
   if (hasLocation) {
     llvm::StringRef line = sm.getLine(diag.range.file, lc.line);
-    // Tabs would misalign the caret; print them as single spaces.
-    std::string shown = line.str();
-    std::replace(shown.begin(), shown.end(), '\t', ' ');
-    os << "\n" << llvm::format("%5u", lc.line) << " | " << shown << "\n"
-       << "      | ";
-    uint32_t startCol = lc.column - 1;
+    uint32_t startCol = std::min<uint32_t>(lc.column - 1, line.size());
     uint32_t width = 1;
     if (diag.range.end > diag.range.begin) {
       LineColumn endLc = sm.getLineColumn(diag.range.file, diag.range.end);
-      if (endLc.line == lc.line)
-        width = std::max<uint32_t>(1, endLc.column - lc.column);
-      else
-        width = std::max<uint32_t>(1, static_cast<uint32_t>(line.size()) -
-                                          std::min<uint32_t>(startCol, line.size()));
+      uint32_t endCol = endLc.line == lc.line ? endLc.column - 1
+                                              : static_cast<uint32_t>(line.size());
+      width = std::max<uint32_t>(1, endCol - std::min(endCol, startCol));
     }
-    os << std::string(startCol, ' ') << green << '^';
+    // Show a window of very long lines (minified or generated policies) so a
+    // diagnostic stays readable; "..." marks what was cut.
+    std::string shown = line.str();
+    if (shown.size() > kMaxShownLine) {
+      uint32_t from = startCol > kContextBefore ? startCol - kContextBefore : 0;
+      bool cutEnd = shown.size() - from > kMaxShownLine;
+      std::string lead = from ? "..." : "";
+      shown = lead + shown.substr(from, kMaxShownLine) + (cutEnd ? "..." : "");
+      startCol = startCol - from;
+      width = std::min<uint32_t>(width, kMaxShownLine - startCol);
+      startCol += static_cast<uint32_t>(lead.size());
+    }
+    // Tabs would misalign the caret; print them as single spaces.
+    std::replace(shown.begin(), shown.end(), '\t', ' ');
+    os << "\n" << llvm::format("%5u", lc.line) << " | " << shown << "\n"
+       << "      | " << std::string(startCol, ' ') << green << '^';
     if (width > 1)
       os << std::string(width - 1, '~');
     os << reset;

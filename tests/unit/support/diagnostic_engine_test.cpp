@@ -88,3 +88,16 @@ TEST(DiagnosticCodes, AreUniqueAndDocumented) {
 #include "support/diagnostic_codes.def"
 #undef DIAG_CODE
 }
+
+TEST(DiagnosticEngine, LongLinesShowAWindowAroundTheCaret) {
+  SourceManager sm;
+  std::string text = std::string(1000, 'a') + "XYZ" + std::string(1000, 'b');
+  uint32_t f = sm.addFile("long.cedar", text);
+  DiagnosticEngine diags;
+  diags.error(DiagCode::SyntaxError, {f, 1000, 1003}, "m");
+  std::string out = formatDiagnostic(diags.getDiagnostics()[0], sm);
+  std::string shownLine = "    1 | ..." + std::string(60, 'a') + "XYZ" +
+                          std::string(97, 'b') + "...";
+  std::string caretLine = "      | " + std::string(63, ' ') + "^~~";
+  EXPECT_NE(out.find(shownLine + "\n" + caretLine), std::string::npos) << out;
+}
