@@ -1,8 +1,9 @@
 // Round trips through the parser and the printer (grammar/ast_printer.cpp):
 // for tricky policy and expression texts and every hand-written policy file of
 // Cedar's corpus, parse(x) -> print -> parse gives an equal AST, and printing
-// again gives the same text. Expression cases also pin the printed form, so
-// the parenthesisation rules are checked against the real parser.
+// again gives the same text. Expression cases also pin the printed form, and
+// random ASTs go print -> parse, so the printer's parenthesisation and
+// escaping are checked against the real parser.
 #include "grammar/ast_printer.h"
 #include "grammar/known_functions.h"
 #include "grammar/parse.h"
