@@ -51,7 +51,7 @@ const schema::Schema *getSchema(Caches &c, const std::string &root,
     return nullptr;
   }
   bool ok = false;
-  std::string text = larch::testing::readFile(root + "/" + rel, &ok);
+  std::string text = larch::testlib::readFile(root + "/" + rel, &ok);
   SourceManager sm;
   DiagnosticEngine diags;
   std::optional<schema::Schema> s;
@@ -78,7 +78,7 @@ const runtime::EntityStore *getStore(Caches &c, const std::string &root,
     return nullptr;
   }
   bool ok = false;
-  std::string text = larch::testing::readFile(root + "/" + rel, &ok);
+  std::string text = larch::testlib::readFile(root + "/" + rel, &ok);
   json::JsonError err;
   std::optional<runtime::EntityStore> store;
   if (ok)
@@ -104,7 +104,7 @@ void runTest(const std::string &root, const std::string &testPath, Caches &cache
              Counts &counts) {
   ++counts.tests;
   bool ok = false;
-  std::string text = larch::testing::readFile(testPath, &ok);
+  std::string text = larch::testlib::readFile(testPath, &ok);
   json::JsonError jerr;
   std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
   auto failAll = [&](const std::string &why) {
@@ -129,7 +129,7 @@ void runTest(const std::string &root, const std::string &testPath, Caches &cache
     return failAll(why);
 
   std::string policyRel = t["policies"].get<std::string>();
-  std::string policyText = larch::testing::readFile(root + "/" + policyRel, &ok);
+  std::string policyText = larch::testlib::readFile(root + "/" + policyRel, &ok);
   SourceManager sm;
   DiagnosticEngine diags;
   LoadedPolicies loaded;
@@ -215,12 +215,12 @@ void report(const char *name, const Counts &c) {
 } // namespace
 
 TEST(CorpusEval, HandWrittenTests) {
-  std::string root = larch::testing::sharedCorpusDir();
+  std::string root = larch::testlib::sharedCorpusDir();
   if (root.empty())
     GTEST_SKIP() << "Cedar corpus not found beside the project";
   Caches caches;
   Counts counts;
-  for (const std::string &f : larch::testing::listFiles(root + "/tests", ".json"))
+  for (const std::string &f : larch::testlib::listFiles(root + "/tests", ".json"))
     runTest(root, f, caches, counts);
   report("hand-written", counts);
   EXPECT_EQ(counts.tests, 22u);
@@ -231,12 +231,12 @@ TEST(CorpusEval, HandWrittenTests) {
 
 TEST(CorpusEval, GeneratedTests) {
   std::string error;
-  std::string root = larch::testing::unpackedCorpusDir(&error);
+  std::string root = larch::testlib::unpackedCorpusDir(&error);
   ASSERT_FALSE(root.empty()) << error;
   auto start = std::chrono::steady_clock::now();
   Caches caches;
   Counts counts;
-  for (const std::string &f : larch::testing::listFiles(root + "/corpus-tests", ".json")) {
+  for (const std::string &f : larch::testlib::listFiles(root + "/corpus-tests", ".json")) {
     // Only the test descriptions, not `<sha1>.entities.json`.
     if (f.size() > 14 && f.compare(f.size() - 14, 14, ".entities.json") == 0)
       continue;

@@ -1,0 +1,103 @@
+// `larch eval` end to end: runs the built CLI on requests from a file.
+#include "testlib/corpus.h"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <sstream>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <filesystem>
+#include <fstream>
+
+namespace {
+
+struct CliRun {
+  int exitCode = -1;
+  std::string out;
+};
+
+CliRun runLarch(const std::string &args, const std::string &stdinText) {
+  std::string dir = std::filesystem::temp_directory_path().string();
+  std::string in = dir + "/larch_eval_test_" + std::to_string(::getpid()) + ".jsonl";
+  std::ofstream(in) << stdinText;
+  std::string cmd = std::string(LARCH_CLI_PATH) + " eval " + args + " < " + in + " 2>&1";
+  CliRun r;
+  FILE *p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+    r.out.append(buf, n);
+  int status = pclose(p);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  std::remove(in.c_str());
+  return r;
+}
+
+const std::string Dir = std::string(LARCH_SOURCE_DIR) + "/stdlib-policies/agent-tools";
+
+} // namespace
+
+TEST(EvalCommandTest, DecidesTheExampleRequests) {
+  bool ok = false;
+  std::string requests = larch::testlib::readFile(Dir + "/requests.jsonl", &ok);
+  ASSERT_TRUE(ok);
+  CliRun r = runLarch("--policies " + Dir + "/policies.cedar --schema " + Dir +
+                       "/schema.cedarschema --entities " + Dir + "/entities.json",
+                   requests);
+  EXPECT_EQ(r.exitCode, 1); // the last request is malformed on purpose
+  std::vector<std::string> lines;
+  std::istringstream is(r.out);
+  for (std::string l; std::getline(is, l);)
+    lines.push_back(l);
+  ASSERT_EQ(lines.size(), 12u) << r.out;
+  EXPECT_EQ(lines[0], R"({"decision":"allow","reasons":["read-low-sensitivity"],"errors":[]})");
+  EXPECT_EQ(lines[4],
+            R"({"decision":"deny","reasons":["large-payments-need-approval"],"errors":[]})");
+  EXPECT_EQ(lines[7], R"({"decision":"allow","reasons":["shell-for-build-agents"],"errors":[]})");
+  EXPECT_NE(lines[11].find(R"("policy":"","message":"line 12: context.source_ip)"),
+            std::string::npos)
+      << lines[11];
+}
+
+TEST(EvalCommandTest, MultiLineObjectsAndBadLinesKeepTheStreamGoing) {
+  std::string policies = std::filesystem::temp_directory_path().string() +
+                         "/larch_eval_test_p" + std::to_string(::getpid()) + ".cedar";
+  std::ofstream(policies) << "permit(principal == User::\"a\", action, resource);\n";
+  CliRun r = runLarch("--policies " + policies,
+                   "{\"principal\": \"User::\\\"a\\\"\",\n"
+                   "  \"action\": {\"type\": \"Action\", \"id\": \"x\"},\n"
+                   "  \"resource\": \"R::\\\"r\\\"\"}\n"
+                   "\n"
+                   "{\"principal\": \"User::\\\"a\\\"\"}\n"
+                   "[1,\n"
+                   "{\"principal\": \"User::\\\"b\\\"\", \"action\": \"Action::\\\"x\\\"\", "
+                   "\"resource\": \"R::\\\"r\\\"\"}\n");
+  std::remove(policies.c_str());
+  std::istringstream is(r.out);
+  std::vector<std::string> lines;
+  for (std::string l; std::getline(is, l);)
+    lines.push_back(l);
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_EQ(lines[0], R"({"decision":"allow","reasons":["policy0"],"errors":[]})");
+  EXPECT_NE(lines[1].find("line 5: action: missing field `action`"), std::string::npos)
+      << lines[1];
+  // An unclosed `[` swallows the rest of the input into one bad request.
+  EXPECT_NE(lines[2].find("line 6: invalid JSON"), std::string::npos) << lines[2];
+  EXPECT_EQ(r.exitCode, 1);
+}
+
+TEST(EvalCommandTest, PoliciesThatDoNotLoadExitTwoWithoutDecisions) {
+  std::string policies = std::filesystem::temp_directory_path().string() +
+                         "/larch_eval_test_bad" + std::to_string(::getpid()) + ".cedar";
+  std::ofstream(policies) << "permit(principal, action);\n";
+  CliRun r = runLarch("--policies " + policies, "{}\n");
+  std::remove(policies.c_str());
+  EXPECT_EQ(r.exitCode, 2);
+  EXPECT_EQ(r.out.find("\"decision\""), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("error"), std::string::npos) << r.out;
+  EXPECT_EQ(runLarch("", "").exitCode, 2);
+  CliRun help = runLarch("--help", "");
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.out.find("usage: larch eval"), std::string::npos);
+}
