@@ -35,12 +35,13 @@ bool isReserved(llvm::StringRef s) {
          s == "__cedar";
 }
 
-unsigned depthOf(const std::string &path) {
-  unsigned d = 0;
-  for (char c : path)
-    d += c == '.' || c == '[';
-  return d;
-}
+/// Counts the nesting of the conversion, which recurses.
+struct DepthGuard {
+  unsigned &depth;
+  explicit DepthGuard(unsigned &d) : depth(d) { ++depth; }
+  ~DepthGuard() { --depth; }
+  bool tooDeep() const { return depth > MaxDepth; }
+};
 
 const char *jsonKindName(const Json &j) {
   switch (j.type()) {
@@ -267,7 +268,8 @@ std::optional<Value> JsonValueParser::callFunction(const std::string &fn,
 std::optional<Value> JsonValueParser::parsePlain(const Json &j,
                                                  const std::string &path,
                                                  JsonError &error) const {
-  if (depthOf(path) > MaxDepth)
+  DepthGuard guard(depth);
+  if (guard.tooDeep())
     return fail(error, path, "value nested too deeply");
   switch (j.type()) {
   case Json::value_t::boolean:
@@ -377,7 +379,8 @@ std::optional<Value> JsonValueParser::parse(const Json &j,
                                             const schema::Type *expected,
                                             const std::string &path,
                                             JsonError &error) const {
-  if (depthOf(path) > MaxDepth)
+  DepthGuard guard(depth);
+  if (guard.tooDeep())
     return fail(error, path, "value nested too deeply");
   if (!expected)
     return parsePlain(j, path, error);

@@ -79,6 +79,8 @@ private:
                                              JsonError &error) const;
 
   const schema::Schema *schema;
+  /// Current nesting, for the depth limit (a parser is used by one thread).
+  mutable unsigned depth = 0;
 };
 
 /// Checks that `v` has schema type `type` (Cedar's entity conformance check):

@@ -250,3 +250,19 @@ TEST(EntityUidTextTest, CedarTextForm) {
   EXPECT_FALSE(json::parseEntityUidText("if::\"a\"", why));
   EXPECT_FALSE(json::parseEntityUidText("User::\"\\q\"", why));
 }
+
+TEST(JsonValueTest, DepthIsLimitedButDotsInNamesAreNot) {
+  std::string deep;
+  for (int i = 0; i < 1000; ++i)
+    deep += "[";
+  for (int i = 0; i < 1000; ++i)
+    deep += "]";
+  EXPECT_NE(plainError(deep).find("nested too deeply"), std::string::npos);
+  std::string id(2000, '.');
+  json::JsonError err;
+  auto store = json::loadEntityStore(
+      "[{\"uid\": {\"type\": \"U\", \"id\": \"" + id +
+          "\"}, \"attrs\": {\"a\": [[1]]}, \"parents\": []}]",
+      nullptr, err);
+  EXPECT_TRUE(store) << err.str();
+}
