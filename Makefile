@@ -37,5 +37,15 @@ fuzz: setup
 bench: build
 	@bash scripts/bench.sh $(BUILD)
 
+# Differential test against real Cedar (npm package @cedar-policy/cedar-wasm,
+# installed into $(BUILD)/cedar-wasm): DIFFTEST_CASES random cases from
+# DIFFTEST_SEED (1); see docs/testing.md.
+DIFFTEST_SEED ?= 1
+difftest: build
+	@bash tests/diff/run_difftest.sh --build $(abspath $(BUILD)) \
+	  --gen $(abspath $(BUILD))/tests/diff/larch_diff_gen \
+	  --larch $(abspath $(BUILD))/tools/larch/larch \
+	  --cases $(DIFFTEST_CASES) --seed $(DIFFTEST_SEED) --jobs $(JOBS)
+
 clean:
 	rm -rf $(BUILD) $(BUILD).configure.log build-fuzz

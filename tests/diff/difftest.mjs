@@ -1,0 +1,204 @@
+// Differential testing against Cedar: the harness. For seeds S .. S+N-1 it
+// generates a case (larch_diff_gen), decides every request with `larch eval`
+// and with cedar-wasm (cedar_runner.mjs), and requires the same decision, the
+// same reason ids and the same erroring policy ids (as sets) on every request.
+// A case that Cedar refuses to load must be refused by Larch too.
+//
+//   node tests/diff/difftest.mjs --gen <build>/tests/diff/larch_diff_gen \
+//     --larch <build>/tools/larch/larch --cedar-wasm <build>/cedar-wasm \
+//     --work <build>/difftest [--seed 1] [--cases 300] [--jobs 2] [--keep]
+//
+// On a mismatch it prints the seed, the policies, the entities, the request
+// and both answers, and keeps the case in <work>/failures/case-<seed>/.
+// Exit code: 0 all agree, 1 some mismatch, 2 bad usage or a tool failure.
+import { spawn, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { decideCase, loadCedar } from './cedar_runner.mjs';
+
+const opts = { seed: 1, cases: 300, jobs: 2, keep: false, chunk: 200, maxReports: 5 };
+const argv = process.argv.slice(2);
+for (let i = 0; i < argv.length; ++i) {
+  const a = argv[i];
+  const val = () => {
+    if (i + 1 >= argv.length) {
+      process.stderr.write(`difftest: \`${a}\` needs a value\n`);
+      process.exit(2);
+    }
+    return argv[++i];
+  };
+  if (a === '--gen') opts.gen = val();
+  else if (a === '--larch') opts.larch = val();
+  else if (a === '--cedar-wasm') opts.cedarWasm = val();
+  else if (a === '--work') opts.work = val();
+  else if (a === '--seed') opts.seed = Number(val());
+  else if (a === '--cases') opts.cases = Number(val());
+  else if (a === '--jobs') opts.jobs = Math.max(1, Number(val()));
+  else if (a === '--keep') opts.keep = true;
+  else {
+    process.stderr.write(`difftest: unexpected argument \`${a}\`\n`);
+    process.exit(2);
+  }
+}
+for (const k of ['gen', 'larch', 'cedarWasm', 'work'])
+  if (!opts[k]) {
+    process.stderr.write('difftest: --gen, --larch, --cedar-wasm and --work are required\n');
+    process.exit(2);
+  }
+
+const cedar = await loadCedar(opts.cedarWasm);
+const work = resolve(opts.work);
+const failDir = join(work, 'failures');
+mkdirSync(work, { recursive: true });
+
+const stats = {
+  cases: 0, requests: 0, allow: 0, denyForbid: 0, denyDefault: 0,
+  policyEvals: 0, satisfied: 0, erroring: 0, requestsWithErrors: 0,
+  rejectedByBoth: 0, mismatches: 0,
+};
+const failedSeeds = new Set();
+
+/** Runs `larch eval` on a case; resolves to {code, stdout, stderr}. */
+function runLarch(caseDir) {
+  const extra = readFileSync(join(caseDir, 'larch.args'), 'utf8')
+    .split('\n').filter((l) => l !== '');
+  const args = ['eval', '--policies', join(caseDir, 'policies.cedar'),
+                '--entities', join(caseDir, 'entities.json'), ...extra];
+  return new Promise((done) => {
+    const child = spawn(opts.larch, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '', stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('error', (e) => done({ code: -1, stdout, stderr: String(e) }));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+    // Larch exits before reading its input when the case does not load.
+    child.stdin.on('error', () => {});
+    child.stdin.end(readFileSync(join(caseDir, 'requests.jsonl')));
+  });
+}
+
+const sameSet = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+function report(seed, caseDir, what, detail) {
+  stats.mismatches += 1;
+  mkdirSync(failDir, { recursive: true });
+  const kept = join(failDir, `case-${seed}`);
+  if (!failedSeeds.has(seed))
+    cpSync(caseDir, kept, { recursive: true });
+  failedSeeds.add(seed);
+  if (stats.mismatches > opts.maxReports) {
+    process.stdout.write(`MISMATCH seed ${seed}: ${what} (kept in ${kept})\n`);
+    return;
+  }
+  const show = (f) => readFileSync(join(caseDir, f), 'utf8').trimEnd();
+  process.stdout.write([
+    '', `==== MISMATCH seed ${seed}: ${what}`,
+    '---- policies.cedar', show('policies.cedar'),
+    '---- policy ids', show('policies.json'),
+    '---- entities.json', show('entities.json'),
+    detail, `---- kept in ${kept}`,
+    `---- reproduce: ${opts.gen} --seed ${seed} --out DIR, then larch eval and` +
+      ' tests/diff/cedar_runner.mjs on DIR/case-' + seed, '',
+  ].join('\n') + '\n');
+}
+
+function compareCase(seed, caseDir, cedarRes, larchRes) {
+  stats.cases += 1;
+  if (cedarRes.failure !== undefined) {
+    if (larchRes.code === 2) {
+      stats.rejectedByBoth += 1;
+      return;
+    }
+    report(seed, caseDir, 'Cedar rejects the case, Larch loads it',
+           `---- Cedar: ${cedarRes.failure}\n---- Larch exit ${larchRes.code}`);
+    return;
+  }
+  if (larchRes.code !== 0) {
+    report(seed, caseDir, `Larch fails (exit ${larchRes.code}), Cedar decides`,
+           `---- Larch stderr:\n${larchRes.stderr.trimEnd()}\n${larchRes.stdout.trimEnd()}`);
+    return;
+  }
+  const lines = larchRes.stdout.split('\n').filter((l) => l.trim() !== '');
+  const requests = readFileSync(join(caseDir, 'requests.jsonl'), 'utf8')
+    .split('\n').filter((l) => l.trim() !== '');
+  const nPolicies = JSON.parse(readFileSync(join(caseDir, 'policies.json'), 'utf8'))
+    .policies.length;
+  if (lines.length !== cedarRes.answers.length) {
+    report(seed, caseDir, `Larch printed ${lines.length} lines for ${requests.length} requests`,
+           larchRes.stdout);
+    return;
+  }
+  cedarRes.answers.forEach((c, i) => {
+    const l = JSON.parse(lines[i]);
+    const lReasons = [...l.reasons].sort();
+    const lErrors = [...new Set(l.errors.map((e) => e.policy))].sort();
+    stats.requests += 1;
+    stats.policyEvals += nPolicies;
+    stats.erroring += c.errors.length;
+    stats.satisfied += c.reasons.length;
+    if (c.errors.length) stats.requestsWithErrors += 1;
+    if (c.decision === 'allow') stats.allow += 1;
+    else if (c.reasons.length) stats.denyForbid += 1;
+    else stats.denyDefault += 1;
+    if (l.decision === c.decision && sameSet(lReasons, c.reasons) && sameSet(lErrors, c.errors))
+      return;
+    report(seed, caseDir, `request ${i + 1} decided differently`, [
+      '---- request', requests[i],
+      '---- Cedar', JSON.stringify({ decision: c.decision, reasons: c.reasons, errors: c.errors }),
+      ...c.messages.map((m) => `  ${m}`),
+      '---- Larch', lines[i],
+    ].join('\n'));
+  });
+}
+
+const started = Date.now();
+for (let first = opts.seed; first < opts.seed + opts.cases; first += opts.chunk) {
+  const count = Math.min(opts.chunk, opts.seed + opts.cases - first);
+  const chunkDir = join(work, `chunk-${first}`);
+  rmSync(chunkDir, { recursive: true, force: true });
+  const g = spawnSync(opts.gen, ['--seed', String(first), '--count', String(count),
+                                 '--out', chunkDir], { stdio: 'inherit' });
+  if (g.status !== 0) {
+    process.stderr.write(`difftest: the generator failed on seeds ${first}..\n`);
+    process.exit(2);
+  }
+  const seeds = Array.from({ length: count }, (_, k) => first + k);
+  let next = 0;
+  const worker = async () => {
+    while (next < seeds.length) {
+      const seed = seeds[next++];
+      const caseDir = join(chunkDir, `case-${seed}`);
+      const larchP = runLarch(caseDir);
+      let cedarRes;
+      try {
+        cedarRes = decideCase(cedar, caseDir);
+      } catch (e) {
+        cedarRes = { failure: `cedar-wasm threw: ${e}` };
+      }
+      compareCase(seed, caseDir, cedarRes, await larchP);
+    }
+  };
+  await Promise.all(Array.from({ length: opts.jobs }, worker));
+  if (!opts.keep)
+    rmSync(chunkDir, { recursive: true, force: true });
+}
+
+const pct = (n, d) => (d ? ((100 * n) / d).toFixed(1) : '0.0') + '%';
+const s = stats;
+process.stdout.write([
+  `difftest: seeds ${opts.seed}..${opts.seed + opts.cases - 1}, ${s.cases} cases,` +
+    ` ${s.requests} requests in ${((Date.now() - started) / 1000).toFixed(1)}s` +
+    ` (cedar-wasm ${cedar.getCedarVersion()})`,
+  `  decisions: allow ${s.allow} (${pct(s.allow, s.requests)}),` +
+    ` deny by forbid ${s.denyForbid} (${pct(s.denyForbid, s.requests)}),` +
+    ` default deny ${s.denyDefault} (${pct(s.denyDefault, s.requests)})`,
+  `  policy evaluations: ${s.policyEvals}, determining ${s.satisfied}` +
+    ` (${pct(s.satisfied, s.policyEvals)}), erroring ${s.erroring}` +
+    ` (${pct(s.erroring, s.policyEvals)}); requests with an error ${s.requestsWithErrors}`,
+  `  cases rejected by both engines: ${s.rejectedByBoth}`,
+  `  mismatching requests: ${s.mismatches}`,
+  `  ${s.cases - failedSeeds.size} passed, ${failedSeeds.size} failed`,
+].join('\n') + '\n');
+if (s.mismatches)
+  process.stdout.write(`difftest: failing cases kept in ${failDir}\n`);
+process.exit(s.mismatches ? 1 : 0);

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Differential testing against Cedar: installs cedar-wasm into the build tree
+# (scripts/cedar-wasm.sh), then runs the harness (difftest.mjs) on --cases
+# seeds from --seed. Used by CTest (bounded) and `make difftest` (long run).
+#
+#   tests/diff/run_difftest.sh --build DIR --gen GEN --larch LARCH
+#                              [--cases N] [--seed S] [--jobs J] [--keep]
+#
+# Exit codes: 0 engines agree, 1 mismatch, 2 tool failure, 77 skipped because
+# node, npm or the npm registry is unavailable.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/../.." && pwd)
+build= gen= larch= cases=300 seed=${DIFFTEST_SEED:-1} jobs=${DIFFTEST_JOBS:-2} keep=
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build) build=$2; shift 2 ;;
+    --gen) gen=$2; shift 2 ;;
+    --larch) larch=$2; shift 2 ;;
+    --cases) cases=$2; shift 2 ;;
+    --seed) seed=$2; shift 2 ;;
+    --jobs) jobs=$2; shift 2 ;;
+    --keep) keep=--keep; shift ;;
+    *) echo "run_difftest: unexpected argument \`$1\`" >&2; exit 2 ;;
+  esac
+done
+if [ -z "$build" ] || [ -z "$gen" ] || [ -z "$larch" ]; then
+  echo "run_difftest: --build, --gen and --larch are required" >&2
+  exit 2
+fi
+
+bash "$root/scripts/cedar-wasm.sh" "$build/cedar-wasm"
+rc=$?
+if [ $rc -eq 3 ]; then
+  echo "SKIP: differential test against Cedar: cedar-wasm cannot be installed (node, npm or the npm registry unavailable)"
+  exit 77
+elif [ $rc -ne 0 ]; then
+  exit 2
+fi
+
+# --no-opt: node 20's optimizing compiler intermittently aborts in its
+# deoptimizer on this workload (a V8 fatal error, not a test failure); the
+# time goes into WebAssembly and Larch, so the interpreter costs nothing.
+exec node --no-opt "$here/difftest.mjs" --gen "$gen" --larch "$larch" \
+  --cedar-wasm "$build/cedar-wasm" --work "$build/difftest" \
+  --seed "$seed" --cases "$cases" --jobs "$jobs" $keep
