@@ -3,6 +3,7 @@
 // entity_json.h). Depends on json_value.h, the entity store, the schema.
 #include "compiler/json/entity_json.h"
 
+#include <algorithm>
 #include <set>
 
 namespace larch::json {
