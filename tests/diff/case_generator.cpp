@@ -88,6 +88,7 @@ const std::vector<AttrSpec> kAttrs = {
     {"friends", Ty::SetEntity}, {"limit", Ty::Decimal},    {"addr", Ty::Ip},
     {"created", Ty::Datetime}, {"ttl", Ty::Duration},      {"profile", Ty::Profile},
     {"weird key", Ty::String}, {"if", Ty::Long},           {"principal", Ty::Bool},
+    {"é", Ty::Long},
 };
 
 const std::vector<AttrSpec> kTags = {
@@ -110,7 +111,8 @@ bool isIdent(const std::string &s) {
   return true;
 }
 
-const std::vector<std::string> kUserIds = {"alice", "bob", "carol", "dave", "", "é\"q\\"};
+const std::vector<std::string> kUserIds = {"alice", "bob", "carol", "dave", "", "é\"q\\",
+                                           std::string("nul\0'\r", 6)};
 const std::vector<std::string> kGroupIds = {"staff", "admins", "everyone", "ops"};
 const std::vector<std::string> kDocIds = {"d1", "d2", "d3", "plan*", "日本"};
 const std::vector<std::string> kFolderIds = {"root", "shared", "private"};
@@ -127,31 +129,38 @@ const std::vector<std::string> kLongLits = {
     "-9223372036854775808", "4611686018427387904", "3037000500", "-9223372036854775807"};
 const std::vector<std::string> kDecimals = {
     "1.0", "1.00", "-2.5", "0.0001", "3.1415", "100.25", "922337203685477.5807",
-    "-922337203685477.5808", "0.0", "-0.0"};
+    "-922337203685477.5808", "0.0", "-0.0", "00.5", "-00.1000", "1.0000", "2.5"};
 const std::vector<std::string> kBadDecimals = {
-    "1", "1.", ".5", "1.23456", "abc", "922337203685477.5808", "1.2.3", "+1.0", " 1.0"};
+    "1", "1.", ".5", "1.23456", "abc", "922337203685477.5808", "1.2.3", "+1.0", " 1.0",
+    "1.00000", "-", "1e3", "99999999999999999.0"};
 const std::vector<std::string> kIps = {
     "10.0.0.1",      "10.0.0.0/8",  "127.0.0.1",     "127.0.0.1/4", "::1",
     "ff02::1",       "224.0.0.1",   "192.168.1.0/24", "192.168.1.7", "2001:db8::/32",
     "2001:db8::1",   "0.0.0.0/0",   "::/0",          "10.0.0.1/24", "10.0.0.2/24",
-    "ff00::/7",      "255.255.255.255", "::ffff:a00:1"};
+    "ff00::/7",      "255.255.255.255", "::ffff:a00:1", "::", "0:0:0:0:0:0:0:1",
+    "1.2.3.4/0",     "::1/128",     "127.0.0.1/8",   "224.0.0.0/3", "FF02::1",
+    "2001:DB8::1/64", "224.0.0.0/4", "ff00::/8",     "127.255.255.255/32"};
 const std::vector<std::string> kBadIps = {
     "1.2.3.4/33", "::ffff:1.2.3.4", "01.2.3.4", "10.0.0.1/024", "1.2.3", "hello", "::1/129",
-    "1.2.3.4/"};
+    "1.2.3.4/", "fe80::1%eth0", "10.0.0.256", "1.2.3.4/-1", ":::1", "1::2::3", ""};
 const std::vector<std::string> kDatetimes = {
     "2024-01-01", "2024-02-29T12:30:00Z", "2024-01-01T00:00:00.123Z",
     "2024-06-01T10:00:00+0130", "1969-12-31T23:59:59.999-0100", "1970-01-01",
-    "9999-12-31T23:59:59Z", "2000-03-01T00:00:00-2359", "1900-01-01T12:00:00Z"};
+    "9999-12-31T23:59:59Z", "2000-03-01T00:00:00-2359", "1900-01-01T12:00:00Z",
+    "2024-01-01T23:59:59.999+2359", "2024-12-31T00:00:00-0000", "0001-01-01",
+    "2024-01-01T00:00:00.000Z", "1969-12-31", "2100-02-28T23:59:59Z"};
 const std::vector<std::string> kBadDatetimes = {
     "2023-02-29", "2024-1-01", "2024-01-01T25:00:00Z", "2024-01-01T00:00:00",
     "2024-01-01T00:00:60Z", "24-01-01", "2024-01-01T00:00:00.12Z", "2024-01-01T00:00:00+2400",
-    "2024-01-01 00:00:00Z"};
+    "2024-01-01 00:00:00Z", "2024-02-30", "2024-01-01T00:00:00+0060", "2024-01-01T00:00Z",
+    "2024-01-01T00:00:00z", "+2024-01-01", "2024-13-01", "2024-00-10"};
 const std::vector<std::string> kDurations = {
     "1d", "2h30m", "-1d2h", "1ms", "0ms", "1d2h3m4s5ms", "90m", "-15s", "36500d",
-    "9223372036854775807ms", "-9223372036854775808ms", "24h"};
+    "9223372036854775807ms", "-9223372036854775808ms", "24h", "1d0h", "0d", "-0ms",
+    "00001h", "59s999ms"};
 const std::vector<std::string> kBadDurations = {
     "", "1h1d", "-", "1.5h", "1x", "1d1d", "9223372036854775808ms", "106751991167301d",
-    "1 h", "+1h"};
+    "1 h", "+1h", "1ms1s", "1D", "--1h", "1h-1m", "1"};
 
 // ---- text helpers --------------------------------------------------------
 
@@ -167,6 +176,9 @@ std::string cedarString(const std::string &s, Rng &rng, bool isPattern = false) 
     case '\\': out += "\\\\"; break;
     case '\n': out += "\\n"; break;
     case '\t': out += "\\t"; break;
+    case '\r': out += "\\r"; break;
+    case '\0': out += "\\0"; break;
+    case '\'': out += rng.chance(50) ? "\\'" : "'"; break;
     case '*': out += isPattern ? "\\*" : "*"; break;
     default:
       if (c >= 0x80 && spellUnicode) {
@@ -178,6 +190,11 @@ std::string cedarString(const std::string &s, Rng &rng, bool isPattern = false) 
         i += len - 1;
         char buf[16];
         std::snprintf(buf, sizeof buf, "\\u{%x}", cp);
+        out += buf;
+      } else if (c >= 'a' && c <= 'z' && rng.chance(3)) {
+        // Escaped plain letters: \x61 and \u{61} spell `a`.
+        char buf[16];
+        std::snprintf(buf, sizeof buf, rng.chance(50) ? "\\x%02x" : "\\u{%x}", c);
         out += buf;
       } else {
         out += static_cast<char>(c);
@@ -324,6 +341,22 @@ Json CaseGenerator::valueJson(Ty t, int depth) {
   return nullptr;
 }
 
+/// A JSON value Cedar's value syntax rejects (or, for the last forms,
+/// accepts in a surprising way).
+Json badValueJson(Rng &rng) {
+  switch (rng.below(9)) {
+  case 0: return nullptr;
+  case 1: return 1.5;
+  case 2: return Json{{"__expr", "1 + 1"}};
+  case 3: return Json{{"__extn", Json{{"fn", "ip"}, {"arg", "not an ip"}}}};
+  case 4: return Json{{"__extn", Json{{"fn", "nosuch"}, {"arg", "x"}}}};
+  case 5: return Json{{"__entity", Json{{"type", "User"}}}};
+  case 6: return Json{{"__extn", Json{{"fn", "decimal"}, {"arg", "1.0"}}}, {"x", 1}};
+  case 7: return Json{{"__entity", Json{{"type", "User"}, {"id", "alice"}}}, {"x", 1}};
+  default: return Json{{"__extn", Json{{"fn", "decimal"}, {"arg", "1.0"}, {"x", 1}}}};
+  }
+}
+
 Json CaseGenerator::attrsJson(int depth) {
   Json attrs = Json::object();
   for (const AttrSpec &a : kAttrs) {
@@ -378,7 +411,9 @@ Json CaseGenerator::entitiesJson() {
   auto emit = [&](const Uid &u, const std::vector<Uid> &parents, bool withData) {
     Json e = Json::object();
     e["uid"] = rng.chance(15) ? Json{{"__entity", uidJson(u)}} : uidJson(u);
-    e["attrs"] = withData ? attrsJson(0) : Json::object();
+    e["attrs"] = withData || rng.chance(20) ? attrsJson(0) : Json::object();
+    if (rng.below(300) == 0) // malformed data: both engines must refuse it
+      e["attrs"]["bad"] = badValueJson(rng);
     Json ps = Json::array();
     for (const Uid &p : parents)
       ps.push_back(uidJson(p));
@@ -413,12 +448,12 @@ Json CaseGenerator::entitiesJson() {
       }
       if (rng.chance(10))
         parents.push_back(Uid{spec->parentTypes.front(), "ghost-parent"});
-      if (rng.below(400) == 0) // a cycle: both engines must reject the entities
+      if (rng.below(2500) == 0) // a cycle: both engines must reject the entities
         parents.push_back(mine[i]);
       emit(mine[i], parents, true);
     }
   }
-  if (rng.below(200) == 0 && !byType["User"].empty()) // a duplicate: rejected too
+  if (rng.below(400) == 0 && !byType["User"].empty()) // a duplicate: rejected too
     emit(byType["User"].front(), {}, true);
   // Actions: two groups, the plain actions members of some of them.
   Uid readOnly{"Action", "readOnly"}, all{"Action", "all"};
@@ -826,23 +861,23 @@ std::string CaseGenerator::scope(const char *var, const std::vector<Uid> &pool) 
       return target();
     return entityLit(rng.pick(cands));
   };
-  switch (rng.below(8)) {
-  case 0: case 1: case 2: return v;
-  case 3: return v + " == " + target();
-  case 4: return v + " in " + group();
-  case 5: return v + " is " + rng.pick(kTypes);
-  case 6: return v + " is " + rng.pick(pool).type + " in " + group();
-  default: return v + " is " + rng.pick(pool).type;
+  switch (rng.below(10)) {
+  case 0: case 1: case 2: case 3: case 4: return v;
+  case 5: return v + " == " + target();
+  case 6: return v + " in " + group();
+  case 7: return v + " is " + (rng.chance(25) ? rng.pick(kTypes) : rng.pick(pool).type);
+  case 8: return v + " is " + rng.pick(pool).type + " in " + group();
+  default: return v + " in " + target();
   }
 }
 
 std::string CaseGenerator::actionScope() {
   std::vector<Uid> acts = actions;
   acts.push_back(Uid{"Action", "all"});
-  switch (rng.below(6)) {
-  case 0: case 1: return "action";
-  case 2: return "action == " + entityLit(rng.pick(acts));
-  case 3: return "action in " + entityLit(rng.pick(acts));
+  switch (rng.below(7)) {
+  case 0: case 1: case 2: return "action";
+  case 3: return "action == " + entityLit(rng.pick(acts));
+  case 4: return "action in " + entityLit(rng.pick(acts));
   default: {
     std::string s = "action in [";
     size_t n = rng.below(4);
@@ -877,7 +912,21 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
   text += rng.chance(62) ? "permit" : "forbid";
   text += "(\n  " + scope("principal", principals) + ",\n  " + actionScope() + ",\n  " +
           scope("resource", resources) + (rng.chance(10) ? ",\n)" : "\n)");
-  size_t conds = rng.below(3);
+  size_t conds = rng.chance(30) ? 0 : rng.chance(70) ? 1 : 2;
+  if (rng.chance(3)) {
+    // Lexical and folding corners; some make the whole policy set fail to
+    // parse, which both engines must agree on.
+    static const std::vector<std::string> forms = {
+        "(- 9223372036854775808 == 0)", "(-(9223372036854775808) == 0)", "(--1 == 1)",
+        "(!!true)", "(- -1 == 1)", "(----1 == 1)", "(-----1 == -1)", "(!!!!!true)",
+        "((-9223372036854775808) < 0)", "(-9223372036854775808 - 1 < 0)",
+        "(9223372036854775808 > 0)", "(\"\\*\" == \"*\")", "(\"a\" like \"\\a\")",
+        "(\"\\u{D800}\" == \"\")", "(\"\\x80\" == \"\")", "(\"\\u{10FFFF}\" != \"\")",
+        "({a: 1, a: 2} == {a: 1})", "(principal.__cedar == 1)", "(if true then 1 else 2 == 1)",
+        "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")", "(\"line\\\n   cont\" == \"linecont\")",
+        "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))"};
+    text += "\nwhen { " + rng.pick(forms) + " }";
+  }
   for (size_t i = 0; i < conds; ++i) {
     bool when = rng.chance(75);
     text += when ? "\nwhen { " : "\nunless { ";
@@ -922,6 +971,8 @@ void CaseGenerator::generate(const std::filesystem::path &dir) {
     for (const AttrSpec &a : kAttrs)
       if (rng.chance(45))
         ctx[a.name] = valueJson(rng.chance(92) ? a.type : randomType(), 0);
+    if (rng.chance(2)) // a request neither engine can read
+      ctx["bad"] = badValueJson(rng);
     Json r{{"principal", uidJson(rng.pick(principals))},
            {"action", uidJson(rng.pick(actions))},
            {"resource", uidJson(rng.pick(resources))},

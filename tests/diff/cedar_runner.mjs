@@ -9,7 +9,8 @@
 //   {"decision":"allow","reasons":["p0"],"errors":["p1"]}
 //
 // A case whose policies or entities Cedar rejects prints one line
-// {"failure": "..."} instead.
+// {"failure": "..."} instead; a request Cedar cannot read (a bad context)
+// prints {"requestFailure": "..."} in its place.
 //
 // Policy ids: with "positional": true in policies.json the whole text goes
 // to Cedar as one string, so Cedar names the policies policy0, policy1, ...
@@ -44,12 +45,19 @@ function messages(errors) {
 
 /**
  * Decides every request of a case; returns {answers: [{decision, reasons,
- * errors}]} with ids sorted, or {failure: message} when Cedar rejects the
- * policies or the entities.
+ * errors}]} with ids sorted (or {requestFailure} for a request Cedar cannot
+ * read), or {failure: message} when Cedar rejects the policies or the
+ * entities.
  */
 export function decideCase(cedar, caseDir) {
   const policies = policySet(caseDir);
   const entities = JSON.parse(readFileSync(join(caseDir, 'entities.json'), 'utf8'));
+  // Policies and entities first, so a failure of isAuthorized below can only
+  // be the request's own.
+  for (const check of [cedar.checkParsePolicySet(policies),
+                       cedar.checkParseEntities({ entities })])
+    if (check.type !== 'success')
+      return { failure: messages(check.errors) };
   const lines = readFileSync(join(caseDir, 'requests.jsonl'), 'utf8')
     .split('\n').filter((l) => l.trim() !== '');
   const answers = [];
@@ -63,8 +71,10 @@ export function decideCase(cedar, caseDir) {
       policies,
       entities,
     });
-    if (r.type !== 'success')
-      return { failure: messages(r.errors) };
+    if (r.type !== 'success') {
+      answers.push({ requestFailure: messages(r.errors) });
+      continue;
+    }
     const d = r.response;
     answers.push({
       decision: d.decision,
@@ -97,8 +107,9 @@ async function main(argv) {
       continue;
     }
     for (const a of res.answers)
-      process.stdout.write(JSON.stringify(
-        { decision: a.decision, reasons: a.reasons, errors: a.errors }) + '\n');
+      process.stdout.write(JSON.stringify(a.requestFailure !== undefined
+        ? { requestFailure: a.requestFailure }
+        : { decision: a.decision, reasons: a.reasons, errors: a.errors }) + '\n');
   }
 }
 

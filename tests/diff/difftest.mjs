@@ -54,7 +54,7 @@ mkdirSync(work, { recursive: true });
 const stats = {
   cases: 0, requests: 0, allow: 0, denyForbid: 0, denyDefault: 0,
   policyEvals: 0, satisfied: 0, erroring: 0, requestsWithErrors: 0,
-  rejectedByBoth: 0, mismatches: 0,
+  rejectedByBoth: 0, unreadable: 0, mismatches: 0,
 };
 const failedSeeds = new Set();
 
@@ -113,8 +113,10 @@ function compareCase(seed, caseDir, cedarRes, larchRes) {
            `---- Cedar: ${cedarRes.failure}\n---- Larch exit ${larchRes.code}`);
     return;
   }
-  if (larchRes.code !== 0) {
-    report(seed, caseDir, `Larch fails (exit ${larchRes.code}), Cedar decides`,
+  const unreadable = cedarRes.answers.some((a) => a.requestFailure !== undefined);
+  if (larchRes.code !== (unreadable ? 1 : 0)) {
+    report(seed, caseDir, `Larch exits ${larchRes.code}, Cedar decides` +
+             (unreadable ? ' (with an unreadable request)' : ''),
            `---- Larch stderr:\n${larchRes.stderr.trimEnd()}\n${larchRes.stdout.trimEnd()}`);
     return;
   }
@@ -133,6 +135,16 @@ function compareCase(seed, caseDir, cedarRes, larchRes) {
     const lReasons = [...l.reasons].sort();
     const lErrors = [...new Set(l.errors.map((e) => e.policy))].sort();
     stats.requests += 1;
+    if (c.requestFailure !== undefined) {
+      // Larch's form of "cannot read this request": a deny whose only error
+      // has an empty policy id.
+      stats.unreadable += 1;
+      if (l.decision !== 'deny' || lReasons.length || !sameSet(lErrors, ['']))
+        report(seed, caseDir, `request ${i + 1}: Cedar cannot read it, Larch decides`, [
+          '---- request', requests[i], `---- Cedar: ${c.requestFailure}`, '---- Larch', lines[i],
+        ].join('\n'));
+      return;
+    }
     stats.policyEvals += nPolicies;
     stats.erroring += c.errors.length;
     stats.satisfied += c.reasons.length;
@@ -195,7 +207,7 @@ process.stdout.write([
   `  policy evaluations: ${s.policyEvals}, determining ${s.satisfied}` +
     ` (${pct(s.satisfied, s.policyEvals)}), erroring ${s.erroring}` +
     ` (${pct(s.erroring, s.policyEvals)}); requests with an error ${s.requestsWithErrors}`,
-  `  cases rejected by both engines: ${s.rejectedByBoth}`,
+  `  cases rejected by both engines: ${s.rejectedByBoth}; requests unreadable to both: ${s.unreadable}`,
   `  mismatching requests: ${s.mismatches}`,
   `  ${s.cases - failedSeeds.size} passed, ${failedSeeds.size} failed`,
 ].join('\n') + '\n');
