@@ -193,6 +193,9 @@ for (let first = opts.seed; first < opts.seed + opts.cases; first += opts.chunk)
   await Promise.all(Array.from({ length: opts.jobs }, worker));
   if (!opts.keep)
     rmSync(chunkDir, { recursive: true, force: true });
+  if (opts.cases > opts.chunk)
+    process.stdout.write(`difftest: ${stats.cases}/${opts.cases} cases,` +
+                         ` ${failedSeeds.size} failing, ${((Date.now() - started) / 1000).toFixed(0)}s\n`);
 }
 
 const pct = (n, d) => (d ? ((100 * n) / d).toFixed(1) : '0.0') + '%';
