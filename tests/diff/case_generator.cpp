@@ -915,7 +915,8 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
   size_t conds = rng.chance(30) ? 0 : rng.chance(70) ? 1 : 2;
   if (rng.below(200) < 3) {
     // Lexical and folding corners; some make the whole policy set fail to
-    // parse, which both engines must agree on.
+    // parse, which both engines must agree on. (A backslash-newline inside a
+    // string is left out until tests/diff/findings.md #1 is fixed.)
     static const std::vector<std::string> forms = {
         "(- 9223372036854775808 == 0)", "(-(9223372036854775808) == 0)", "(--1 == 1)",
         "(!!true)", "(- -1 == 1)", "(----1 == 1)", "(-----1 == -1)", "(!!!!!true)",
@@ -923,7 +924,7 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
         "(9223372036854775808 > 0)", "(\"\\*\" == \"*\")", "(\"a\" like \"\\a\")",
         "(\"\\u{D800}\" == \"\")", "(\"\\x80\" == \"\")", "(\"\\u{10FFFF}\" != \"\")",
         "({a: 1, a: 2} == {a: 1})", "(principal.__cedar == 1)", "(if true then 1 else 2 == 1)",
-        "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")", "(\"line\\\n   cont\" == \"linecont\")",
+        "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")",
         "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))"};
     text += "\nwhen { " + rng.pick(forms) + " }";
   }
