@@ -23,93 +23,95 @@ grammar Larch;
 // One policy. Files are split into policies by the builder (for error
 // recovery), which calls this rule once per policy.
 policy
-  : annotation* effect=anyIdent '(' (scopeVar (',' scopeVar)* ','?)? ')'
-    condition* ';'
+  : annotations+=annotation* effect=anyIdent
+    '(' (vars+=scopeVar (',' vars+=scopeVar)* ','?)? ')'
+    conditions+=condition* ';'
   ;
 
 // Whole-input rules, used for `parseExpression` and as documentation.
 policies : policy* EOF ;
 exprEOF : expr EOF ;
 
-annotation : '@' anyIdent ('(' STRING ')')? ;
+annotation : '@' key=anyIdent ('(' value=STRING ')')? ;
 
 // `principal`, `principal == ?principal`, `principal is T in x`,
 // `action in [..]`, ... The type after `:` is not Cedar syntax but is parsed
 // to explain that `is` should be used.
 scopeVar
-  : anyIdent (':' path)? (IS add)? (relOp expr)?
+  : var=anyIdent (colon=':' typeAnnotation=path)? (isKw=IS isType=add)?
+    (op=relOp rhs=expr)?
   ;
 
-condition : anyIdent '{' expr? '}' ;
+condition : keyword=anyIdent '{' body=expr? '}' ;
 
 // -------------------------------------------------------------- expressions
 
 expr
-  : IF expr THEN expr ELSE expr   # IfExpr
-  | orExpr                        # PlainExpr
+  : IF cond=expr THEN thenExpr=expr ELSE elseExpr=expr   # IfExpr
+  | inner=orExpr                                         # PlainExpr
   ;
 
-orExpr : andExpr ('||' andExpr)* ;
-andExpr : relation ('&&' relation)* ;
+orExpr : operands+=andExpr ('||' operands+=andExpr)* ;
+andExpr : operands+=relation ('&&' operands+=relation)* ;
 
 relation
-  : add ( (relOp add)+
-        | HAS (add | IF memAccess*)
-        | LIKE add
-        | IS add (IN add)?
-        )?
+  : lhs=add ( (ops+=relOp rhs+=add)+
+            | hasKw=HAS (hasRhs=add | hasIf=IF memAccess*)
+            | likeKw=LIKE pattern=add
+            | isKw=IS isType=add (inKw=IN inRhs=add)?
+            )?
   ;
 
-relOp : '<' | '<=' | '>=' | '>' | '!=' | '==' | IN | '=' ;
+relOp : op=('<' | '<=' | '>=' | '>' | '!=' | '==' | IN | '=') ;
 
-add : mult (addOp mult)* ;
-addOp : '+' | '-' ;
-mult : unary (multOp unary)* ;
-multOp : '*' | '/' | '%' ;
+add : operands+=mult (ops+=addOp operands+=mult)* ;
+addOp : op=('+' | '-') ;
+mult : operands+=unary (ops+=multOp operands+=unary)* ;
+multOp : op=('*' | '/' | '%') ;
 
 // Cedar allows a run of `!` or a run of `-`, not a mix.
 unary
-  : '!'+ member
-  | '-'+ member
-  | member
+  : bangs+='!'+ operand=member
+  | dashes+='-'+ operand=member
+  | operand=member
   ;
 
-member : primary memAccess* ;
+member : head=primary accesses+=memAccess* ;
 
 memAccess
-  : '.' anyIdent                                   # FieldAccess
-  | '(' (expr (',' expr)* ','?)? ')'               # CallAccess
-  | '[' expr ']'                                   # IndexAccess
+  : '.' field=anyIdent                             # FieldAccess
+  | '(' (args+=expr (',' args+=expr)* ','?)? ')'   # CallAccess
+  | '[' index=expr ']'                             # IndexAccess
   ;
 
 primary
-  : literal                                        # LiteralPrimary
-  | path '::' STRING                               # EntityPrimary
-  | path '::' '{' (refInit (',' refInit)* ','?)? '}'  # EntityInitsPrimary
-  | path                                           # NamePrimary
-  | slot                                           # SlotPrimary
-  | '(' expr ')'                                   # ParenPrimary
-  | '[' (expr (',' expr)* ','?)? ']'               # SetPrimary
-  | '{' (recInit (',' recInit)* ','?)? '}'         # RecordPrimary
+  : lit=literal                                    # LiteralPrimary
+  | type=path '::' id=STRING                       # EntityPrimary
+  | type=path '::' '{' (refInit (',' refInit)* ','?)? '}'  # EntityInitsPrimary
+  | name=path                                      # NamePrimary
+  | slotRef=slot                                   # SlotPrimary
+  | '(' inner=expr ')'                             # ParenPrimary
+  | '[' (elems+=expr (',' elems+=expr)* ','?)? ']' # SetPrimary
+  | '{' (entries+=recInit (',' entries+=recInit)* ','?)? '}'  # RecordPrimary
   ;
 
-literal : TRUE | FALSE | INT | STRING ;
+literal : tok=(TRUE | FALSE | INT | STRING) ;
 
-slot : PRINCIPAL_SLOT | RESOURCE_SLOT | OTHER_SLOT ;
+slot : tok=(PRINCIPAL_SLOT | RESOURCE_SLOT | OTHER_SLOT) ;
 
 // `A::B::C`. A path may start with `if`, `true` or `false` only when it has
 // more segments (so `true` alone stays a literal and `if` starts an `if`).
 path
-  : commonIdent ('::' anyIdent)*
-  | specialIdent ('::' anyIdent)+
+  : commonIdent ('::' rest+=anyIdent)*
+  | specialIdent ('::' rest+=anyIdent)+
   ;
 
 refInit : anyIdent ':' literal ;
 
 // A record key is parsed as an expression and checked by the builder.
 recInit
-  : IF ':' expr
-  | expr ':' expr
+  : ifKey=IF ':' value=expr
+  | key=expr ':' value=expr
   ;
 
 // ------------------------------------------------------------- identifiers

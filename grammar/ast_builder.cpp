@@ -1,11 +1,13 @@
 // Grammar phase: Cedar policy text -> ast::Policy, implementing parse.h.
 // This is the ONLY file that includes ANTLR headers; no ANTLR type and no
-// std::any leaves it (the generated visitor is not used: contexts are walked
-// through their typed accessors).
+// std::any leaves it. Checks that need neither ANTLR nor the parse tree live
+// in syntax_checks.cpp, message wording in syntax_messages.cpp and UTF-8
+// handling in utf8.cpp.
 //
 // Pipeline for one file:
 //   1. limits: input size, UTF-8 validity;
-//   2. lex the whole file (lexer errors are tokens of their own);
+//   2. lex the whole file with our lexer (lexer.cpp; errors are tokens of
+//      their own);
 //   3. pre-scan the tokens: split them into policies (at `;`, and before an
 //      `@` or `permit(`/`forbid(` that cannot continue the current policy),
 //      report lexer errors, and measure bracket/`if` nesting so no deeper
@@ -16,9 +18,18 @@
 // The builder's own recursion follows the parse tree, whose depth step 3
 // bounds; expression-tree depth (long operator chains) is checked as nodes
 // are built.
+//
+// Speed: the builder reads parse trees through the grammar's labels (plain
+// fields filled while parsing) and tells labelled alternatives apart by their
+// first token or child (the `*Kind` functions), never through ANTLR's typed
+// accessors, which walk every child with a dynamic_cast on each call.
 #include "grammar/known_functions.h"
+#include "grammar/lexer.h"
 #include "grammar/parse.h"
+#include "grammar/syntax_checks.h"
+#include "grammar/syntax_messages.h"
 #include "grammar/unescape.h"
+#include "grammar/utf8.h"
 
 #include "LarchLexer.h"
 #include "LarchParser.h"
@@ -27,9 +38,9 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
-#include "llvm/ADT/Twine.h"
 
 #include <algorithm>
+#include <cassert>
 #include <limits>
 #include <optional>
 
@@ -43,115 +54,60 @@ using antlr4::Token;
 
 // ------------------------------------------------------------- utilities
 
-/// Returns the byte offset of the first invalid UTF-8 sequence, or npos.
-size_t findInvalidUtf8(llvm::StringRef s) {
-  size_t i = 0, n = s.size();
-  while (i < n) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      ++i;
-      continue;
-    }
-    unsigned len;
-    uint32_t cp;
-    if ((c & 0xE0) == 0xC0) {
-      len = 2;
-      cp = c & 0x1F;
-    } else if ((c & 0xF0) == 0xE0) {
-      len = 3;
-      cp = c & 0x0F;
-    } else if ((c & 0xF8) == 0xF0) {
-      len = 4;
-      cp = c & 0x07;
-    } else {
-      return i;
-    }
-    if (i + len > n)
-      return i;
-    for (unsigned k = 1; k < len; ++k) {
-      unsigned char cc = static_cast<unsigned char>(s[i + k]);
-      if ((cc & 0xC0) != 0x80)
-        return i;
-      cp = (cp << 6) | (cc & 0x3F);
-    }
-    if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) ||
-        (len == 4 && (cp < 0x10000 || cp > 0x10FFFF)) ||
-        (cp >= 0xD800 && cp <= 0xDFFF))
-      return i;
-    i += len;
-  }
-  return llvm::StringRef::npos;
-}
-
-/// Maps ANTLR's code-point indices back to byte offsets in the source.
-class OffsetMap {
-public:
-  explicit OffsetMap(llvm::StringRef text) {
-    // ANTLR's input stream drops a leading UTF-8 byte-order mark.
-    if (text.startswith("\xEF\xBB\xBF")) {
-      base = 3;
-      text = text.drop_front(3);
-    }
-    bool ascii = std::all_of(text.begin(), text.end(), [](char c) {
-      return static_cast<unsigned char>(c) < 0x80;
-    });
-    if (ascii)
-      return;
-    starts.reserve(text.size() + 1);
-    for (uint32_t i = 0; i < text.size(); ++i)
-      if ((static_cast<unsigned char>(text[i]) & 0xC0) != 0x80)
-        starts.push_back(i);
-    starts.push_back(static_cast<uint32_t>(text.size()));
-  }
-  uint32_t byteOf(size_t cp) const {
-    if (starts.empty())
-      return base + static_cast<uint32_t>(cp);
-    if (cp >= starts.size())
-      return base + starts.back();
-    return base + starts[cp];
-  }
-
-private:
-  uint32_t base = 0;
-  std::vector<uint32_t> starts; // empty when the text is ASCII
-};
-
 /// An input stream filled by our own UTF-8 decoder: the runtime's converter
 /// grows its output one character at a time. The text must be valid UTF-8
 /// (checked before) and, like the runtime's, drops a leading byte-order mark.
 class Utf8InputStream : public antlr4::ANTLRInputStream {
 public:
   explicit Utf8InputStream(llvm::StringRef text) {
-    if (text.startswith("\xEF\xBB\xBF"))
-      text = text.drop_front(3);
-    _data.resize(text.size());
-    size_t n = 0;
-    for (size_t i = 0; i < text.size();) {
-      unsigned char c = static_cast<unsigned char>(text[i]);
-      char32_t cp;
-      unsigned len;
-      if (c < 0x80) {
-        cp = c;
-        len = 1;
-      } else if ((c & 0xE0) == 0xC0) {
-        cp = c & 0x1F;
-        len = 2;
-      } else if ((c & 0xF0) == 0xE0) {
-        cp = c & 0x0F;
-        len = 3;
-      } else {
-        cp = c & 0x07;
-        len = 4;
-      }
-      for (unsigned k = 1; k < len; ++k)
-        cp = (cp << 6) | (static_cast<unsigned char>(text[i + k]) & 0x3F);
-      _data[n++] = cp;
-      i += len;
-    }
-    _data.resize(n);
+    decodeUtf8(text, _data);
     p = 0;
   }
+  const std::u32string &codePoints() const { return _data; }
 };
+
+// Our lexer's token types are the generated lexer's.
+#define LARCH_TOKEN(Name, Value)                                                        \
+  static_assert(static_cast<size_t>(TokenKind::Name) == Lexer::Name,                    \
+                "grammar/tokens.def is out of step with Larch.g4");
+#include "grammar/tokens.def"
+#undef LARCH_TOKEN
+
+/// Lexes `input` with our lexer (lexer.h) into ANTLR tokens, ending with the
+/// end-of-input token the generated lexer would make.
+std::vector<std::unique_ptr<Token>> lexTokens(Utf8InputStream &input) {
+  std::vector<LexedToken> lexed;
+  uint32_t endLine = 1, endColumn = 0;
+  const std::u32string &text = input.codePoints();
+  lexPolicyText(text, lexed, endLine, endColumn);
+  std::vector<std::unique_ptr<Token>> out;
+  out.reserve(lexed.size() + 1);
+  std::pair<antlr4::TokenSource *, antlr4::CharStream *> source{nullptr, &input};
+  auto add = [&](size_t type, size_t start, size_t stop, size_t line, size_t column) {
+    auto t = std::make_unique<antlr4::CommonToken>(source, type, Token::DEFAULT_CHANNEL,
+                                                   start, stop);
+    t->setLine(line);
+    t->setCharPositionInLine(column);
+    out.push_back(std::move(t));
+  };
+  for (const LexedToken &t : lexed)
+    add(static_cast<size_t>(t.kind), t.start, t.stop, t.line, t.column);
+  add(Token::EOF, text.size(), text.size() - 1, endLine, endColumn);
+#ifndef NDEBUG
+  // The generated lexer is the specification of ours: check every token.
+  Lexer reference(&input);
+  reference.removeErrorListeners();
+  for (const std::unique_ptr<Token> &mine : out) {
+    std::unique_ptr<Token> ref = reference.nextToken();
+    assert(ref->getType() == mine->getType() && ref->getStartIndex() == mine->getStartIndex() &&
+           ref->getStopIndex() == mine->getStopIndex() && ref->getLine() == mine->getLine() &&
+           ref->getCharPositionInLine() == mine->getCharPositionInLine() &&
+           "our lexer disagrees with the grammar's");
+  }
+  input.seek(0);
+#endif
+  return out;
+}
 
 /// A token stream that ends early: tokens at or after `limit` read as a
 /// synthetic end-of-input, so each policy is parsed on its own tokens.
@@ -169,17 +125,47 @@ public:
     end->setLine(real->getLine());
     end->setCharPositionInLine(real->getCharPositionInLine());
   }
+  // INVARIANT: every token is on the default channel (our lexer emits no
+  // others) and the stream is filled before parsing, so LT indexes the
+  // buffer directly instead of searching it for on-channel tokens.
   Token *LT(ssize_t k) override {
-    Token *t = antlr4::CommonTokenStream::LT(k);
-    if (k > 0 && t && end && t->getTokenIndex() >= limit)
+    if (k < 0)
+      return static_cast<ssize_t>(_p) + k < 0 ? nullptr : _tokens[_p + k].get();
+    if (k == 0)
+      return nullptr;
+    size_t i = std::min(_p + static_cast<size_t>(k) - 1, _tokens.size() - 1);
+    if (end && i >= limit)
       return end.get();
-    return t;
+    return _tokens[i].get();
   }
   size_t getLimit() const { return limit; }
 
 private:
   size_t limit = std::numeric_limits<size_t>::max();
   std::unique_ptr<antlr4::CommonToken> end;
+};
+
+/// The generated parser, minus a dynamic_cast per rule invocation (a rule
+/// context's parent is always a rule context, so the base class's checked
+/// downcast when linking a new context into the tree is not needed) and
+/// with room for a few children up front.
+class Parser final : public gen {
+public:
+  using gen::gen;
+
+  void enterRule(antlr4::ParserRuleContext *localctx, size_t state,
+                 size_t ruleIndex) override {
+    // Most contexts with more than one child have a few: one allocation
+    // instead of growing 1, 2, 4.
+    localctx->children.reserve(4);
+    gen::enterRule(localctx, state, ruleIndex);
+  }
+
+protected:
+  void addContextToParseTree() override {
+    if (_ctx->parent)
+      static_cast<antlr4::ParserRuleContext *>(_ctx->parent)->addChild(_ctx);
+  }
 };
 
 /// The first syntax error of a parse.
@@ -318,29 +304,8 @@ std::string describeExpected(const antlr4::dfa::Vocabulary &vocab,
   }
   if (exprLike)
     words.push_back("an expression");
-  if (words.empty() || words.size() > 8)
-    return {};
-  std::string out;
-  for (size_t i = 0; i < words.size(); ++i) {
-    if (i)
-      out += words.size() == 2 ? " or " : (i + 1 == words.size() ? ", or " : ", ");
-    out += words[i];
-  }
-  return out;
+  return listAlternatives(words);
 }
-
-/// Shortens user text for a message, keeping it on one line.
-std::string snippet(llvm::StringRef text) {
-  std::string s = escapeForMessage(text);
-  if (s.size() > 60)
-    s = s.substr(0, 57) + "...";
-  return s;
-}
-
-const char *kScopeHelp = "policy scopes must contain a `principal`, `action`, and "
-                         "`resource` element in that order";
-const char *kReservedHelp = "reserved identifiers are `true`, `false`, `if`, `then`, "
-                            "`else`, `in`, `has`, `like`, and `is`";
 
 // ----------------------------------------------------------- the builder
 
@@ -355,10 +320,85 @@ struct Ex {
 /// A bare primary reached through single-child layers, if any.
 enum class RefKind { Single, SingleOrSlot, SingleOrSet };
 
+// The alternatives of labelled rules, told apart without a dynamic_cast.
+// INVARIANT: these follow the alternatives of `expr`, `memAccess` and
+// `primary` in Larch.g4 (ORDER ALTERNATIVES), and only see trees of
+// successful parses (the error strategy never inserts error nodes).
+
+enum class PrimaryKind { Literal, Entity, EntityInits, Name, Slot, Paren, Set, Record };
+enum class AccessKind { Field, Call, Index };
+
+bool isIfExpr(gen::ExprContext *e) {
+  // `IF expr THEN expr ELSE expr` has six children, `orExpr` one.
+  bool isIf = e->children.size() != 1;
+  assert(isIf == (dynamic_cast<gen::IfExprContext *>(e) != nullptr));
+  return isIf;
+}
+
+AccessKind accessKind(gen::MemAccessContext *a) {
+  AccessKind k;
+  switch (a->getStart()->getType()) {
+  case Lexer::DOT: k = AccessKind::Field; break;
+  case Lexer::LPAREN: k = AccessKind::Call; break;
+  default: k = AccessKind::Index; break;
+  }
+  assert((k == AccessKind::Field) == (dynamic_cast<gen::FieldAccessContext *>(a) != nullptr));
+  assert((k == AccessKind::Call) == (dynamic_cast<gen::CallAccessContext *>(a) != nullptr));
+  return k;
+}
+
+PrimaryKind primaryKindOf(gen::PrimaryContext *p) {
+  switch (p->getStart()->getType()) {
+  case Lexer::LPAREN: return PrimaryKind::Paren;
+  case Lexer::LBRACKET: return PrimaryKind::Set;
+  case Lexer::LBRACE: return PrimaryKind::Record;
+  default: break;
+  }
+  // Every other alternative starts with a rule: literal, slot or path.
+  auto *first = static_cast<antlr4::ParserRuleContext *>(p->children[0]);
+  switch (first->getRuleIndex()) {
+  case gen::RuleLiteral: return PrimaryKind::Literal;
+  case gen::RuleSlot: return PrimaryKind::Slot;
+  default: break;
+  }
+  // path | path '::' STRING | path '::' '{' ... '}'
+  if (p->children.size() == 1)
+    return PrimaryKind::Name;
+  return p->children.size() == 3 ? PrimaryKind::Entity : PrimaryKind::EntityInits;
+}
+
+PrimaryKind primaryKind(gen::PrimaryContext *p) {
+  PrimaryKind k = primaryKindOf(p);
+#ifndef NDEBUG
+  bool same = false;
+  switch (k) {
+  case PrimaryKind::Literal: same = dynamic_cast<gen::LiteralPrimaryContext *>(p); break;
+  case PrimaryKind::Entity: same = dynamic_cast<gen::EntityPrimaryContext *>(p); break;
+  case PrimaryKind::EntityInits: same = dynamic_cast<gen::EntityInitsPrimaryContext *>(p); break;
+  case PrimaryKind::Name: same = dynamic_cast<gen::NamePrimaryContext *>(p); break;
+  case PrimaryKind::Slot: same = dynamic_cast<gen::SlotPrimaryContext *>(p); break;
+  case PrimaryKind::Paren: same = dynamic_cast<gen::ParenPrimaryContext *>(p); break;
+  case PrimaryKind::Set: same = dynamic_cast<gen::SetPrimaryContext *>(p); break;
+  case PrimaryKind::Record: same = dynamic_cast<gen::RecordPrimaryContext *>(p); break;
+  }
+  assert(same && "primaryKind out of step with the grammar");
+#endif
+  return k;
+}
+
+template <typename T> T *as(gen::PrimaryContext *p) { return static_cast<T *>(p); }
+
+/// The token of a `literal` primary, or null for any other primary.
+Token *literalToken(gen::PrimaryContext *p) {
+  if (!p || primaryKind(p) != PrimaryKind::Literal)
+    return nullptr;
+  return as<gen::LiteralPrimaryContext>(p)->lit->tok;
+}
+
 class Builder {
 public:
   Builder(ast::Context &ctx, DiagnosticEngine &diags, uint32_t file,
-          llvm::StringRef text, const OffsetMap &offsets,
+          llvm::StringRef text, const CodePointOffsets &offsets,
           const ParseOptions &options, unsigned &errorBudget)
       : ctx(ctx), diags(diags), file(file), text(text), offsets(offsets),
         options(options), errorBudget(errorBudget) {}
@@ -379,6 +419,9 @@ public:
     d.help = std::move(help);
     return &d;
   }
+  Diagnostic *error(SyntaxProblem problem, SourceRange r) {
+    return error(problem.code, r, std::move(problem.message), std::move(problem.help));
+  }
   bool budgetSpent() const { return errorBudget == 0; }
 
   SourceRange tokRange(Token *t) const {
@@ -396,21 +439,17 @@ public:
   SourceRange range(antlr4::ParserRuleContext *c) const {
     return range(c->getStart(), c->getStop());
   }
-  SourceRange range(antlr4::tree::TerminalNode *n) const {
-    return tokRange(n->getSymbol());
-  }
   static SourceRange join(SourceRange a, SourceRange b) {
     return {a.file, std::min(a.begin, b.begin), std::max(a.end, b.end)};
   }
   llvm::StringRef textOf(SourceRange r) const {
     return text.slice(r.begin, r.end);
   }
-  std::string quoteText(SourceRange r) const {
-    std::string out = "`";
-    out += snippet(textOf(r));
-    out += '`';
-    return out;
+  /// The text of a rule that is a single token (the identifier rules).
+  llvm::StringRef tokenText(antlr4::ParserRuleContext *c) const {
+    return textOf(tokRange(c->getStart()));
   }
+  std::string quoteText(SourceRange r) const { return quoteSnippet(textOf(r)); }
 
   void reportSyntaxError(const SyntaxError &e, const antlr4::dfa::Vocabulary &vocab,
                          antlr4::TokenStream &tokens) {
@@ -446,13 +485,13 @@ public:
     // Annotations, duplicates rejected.
     llvm::SmallVector<ast::Annotation, 4> annotations;
     llvm::StringSet<> seen;
-    for (gen::AnnotationContext *a : c->annotation()) {
+    for (gen::AnnotationContext *a : c->annotations) {
       ast::Annotation ann;
-      ann.key = save(textOf(range(a->anyIdent())));
+      ann.key = save(tokenText(a->key));
       ann.range = range(a);
-      if (a->STRING()) {
+      if (a->value) {
         ann.hasValue = true;
-        if (auto v = unescapeToken(a->STRING()->getSymbol()))
+        if (auto v = unescapeToken(a->value))
           ann.value = *v;
       }
       if (!seen.insert(ann.key).second)
@@ -464,42 +503,41 @@ public:
     out.annotations = ctx.copy(llvm::ArrayRef<ast::Annotation>(annotations));
 
     // Effect.
-    gen::AnyIdentContext *effect = c->effect;
-    out.effectRange = range(effect);
-    std::string effectText = textOf(out.effectRange).str();
+    out.effectRange = range(c->effect);
+    llvm::StringRef effectText = textOf(out.effectRange);
     if (effectText == "permit")
       out.effect = ast::Effect::Permit;
     else if (effectText == "forbid")
       out.effect = ast::Effect::Forbid;
     else
       error(DiagCode::InvalidEffect, out.effectRange,
-            "invalid policy effect `" + effectText + "`",
+            "invalid policy effect `" + effectText.str() + "`",
             "effect must be either `permit` or `forbid`");
 
     buildScope(c, out);
 
     // Conditions.
     llvm::SmallVector<ast::Condition, 2> conds;
-    for (gen::ConditionContext *cc : c->condition()) {
+    for (gen::ConditionContext *cc : c->conditions) {
       ast::Condition cond;
       cond.range = range(cc);
-      std::string kw = textOf(range(cc->anyIdent())).str();
+      llvm::StringRef kw = tokenText(cc->keyword);
       if (kw == "when" || kw == "unless") {
         cond.isWhen = kw == "when";
       } else {
-        error(DiagCode::InvalidCondition, range(cc->anyIdent()),
-              "invalid policy condition `" + kw + "`",
+        error(DiagCode::InvalidCondition, range(cc->keyword),
+              "invalid policy condition `" + kw.str() + "`",
               "condition must be either `when` or `unless`");
         continue;
       }
-      if (!cc->expr()) {
+      if (!cc->body) {
         error(DiagCode::EmptyCondition, cond.range,
-              "`" + kw + "` condition clause cannot be empty");
+              "`" + kw.str() + "` condition clause cannot be empty");
         continue;
       }
       clause = kw;
-      Ex body = buildExpr(cc->expr());
-      clause.clear();
+      Ex body = buildExpr(cc->body);
+      clause = {};
       cond.body = body.e;
       if (body)
         conds.push_back(cond);
@@ -520,13 +558,13 @@ private:
   DiagnosticEngine &diags;
   uint32_t file;
   llvm::StringRef text;
-  const OffsetMap &offsets;
+  const CodePointOffsets &offsets;
   const ParseOptions &options;
   unsigned &errorBudget;
   llvm::StringMap<llvm::StringRef> strings; // identifier interning
   bool failed = false;
   bool exprDepthReported = false;
-  std::string clause; // `when` / `unless` while building a condition
+  llvm::StringRef clause; // `when` / `unless` while building a condition
 
   llvm::StringRef save(llvm::StringRef s) {
     auto it = strings.find(s);
@@ -541,6 +579,10 @@ private:
   std::optional<llvm::StringRef> unescapeToken(Token *t) {
     SourceRange r = tokRange(t);
     llvm::StringRef body = textOf(r).drop_front().drop_back();
+    // Most strings have no escapes: keep them without a copy through
+    // std::string (the saved bytes are the same either way).
+    if (body.find('\\') == llvm::StringRef::npos && body.find('\r') == llvm::StringRef::npos)
+      return ctx.save(body);
     std::string out;
     llvm::SmallVector<UnescapeError, 2> errs;
     if (unescapeString(body, out, errs))
@@ -557,38 +599,39 @@ private:
 
   /// Checks one identifier used as a name segment or attribute.
   bool checkIdent(llvm::StringRef id, SourceRange r) {
-    if (ast::isReservedIdentifier(id)) {
-      error(DiagCode::ReservedIdentifier, r,
-            "`" + id.str() + "` is a reserved identifier", kReservedHelp);
-      return false;
-    }
-    if (id == "__cedar") {
-      error(DiagCode::ReservedIdentifier, r, "`__cedar` is reserved",
-            "`__cedar` is reserved for Cedar's built-in names");
+    if (auto problem = checkIdentifier(id)) {
+      error(std::move(*problem), r);
       return false;
     }
     return true;
   }
 
+  // A path's children alternate segment, `::`, segment...; every segment is
+  // an identifier rule of one token.
+  static size_t segmentCount(gen::PathContext *p) { return (p->children.size() + 1) / 2; }
+  static antlr4::ParserRuleContext *segment(gen::PathContext *p, size_t i) {
+    return static_cast<antlr4::ParserRuleContext *>(p->children[2 * i]);
+  }
+
   /// `A::B` as written, without the whitespace or comments around `::`.
   std::string pathText(gen::PathContext *p) const {
-    if (p->anyIdent().empty())
+    if (p->rest.empty())
       return textOf(range(p)).str();
     std::string out;
-    for (antlr4::tree::ParseTree *child : p->children)
-      if (auto *seg = dynamic_cast<antlr4::ParserRuleContext *>(child)) {
-        if (!out.empty())
-          out += "::";
-        out += textOf(range(seg)).str();
-      }
+    for (size_t i = 0, n = segmentCount(p); i < n; ++i) {
+      if (i)
+        out += "::";
+      out += tokenText(segment(p, i)).str();
+    }
     return out;
   }
 
   std::optional<ast::Name> buildName(gen::PathContext *p) {
     llvm::SmallVector<llvm::StringRef, 4> segs;
     bool ok = true;
-    auto add = [&](antlr4::ParserRuleContext *seg) {
-      llvm::StringRef id = save(textOf(range(seg)));
+    for (size_t i = 0, n = segmentCount(p); i < n; ++i) {
+      antlr4::ParserRuleContext *seg = segment(p, i);
+      llvm::StringRef id = save(tokenText(seg));
       if (ast::isReservedIdentifier(id)) {
         ok = checkIdent(id, range(seg)) && ok;
       } else if (id == "__cedar") {
@@ -597,27 +640,13 @@ private:
               "the name `" + pathText(p) + "` contains `__cedar`, which is reserved");
       }
       segs.push_back(id);
-    };
-    if (p->commonIdent())
-      add(p->commonIdent());
-    if (p->specialIdent())
-      add(p->specialIdent());
-    for (gen::AnyIdentContext *a : p->anyIdent())
-      add(a);
+    }
     if (!ok)
       return std::nullopt;
     ast::Name n;
     n.path = ctx.copy(llvm::ArrayRef<llvm::StringRef>(segs));
     n.range = range(p);
     return n;
-  }
-
-  static std::optional<ast::VarKind> varOf(llvm::StringRef s) {
-    if (s == "principal") return ast::VarKind::Principal;
-    if (s == "action") return ast::VarKind::Action;
-    if (s == "resource") return ast::VarKind::Resource;
-    if (s == "context") return ast::VarKind::Context;
-    return std::nullopt;
   }
 
   /// Creates a node with the given children's depth, checking the limit.
@@ -641,7 +670,7 @@ private:
   // --------------------------------------------------------------- scope
 
   void buildScope(gen::PolicyContext *c, ast::Policy &out) {
-    std::vector<gen::ScopeVarContext *> vars = c->scopeVar();
+    const std::vector<gen::ScopeVarContext *> &vars = c->vars;
     SourceRange lastEnd = out.effectRange;
     auto missing = [&](const char *name) {
       error(DiagCode::InvalidScope, join(out.effectRange, lastEnd),
@@ -674,23 +703,23 @@ private:
 
   /// Checks the scope variable's name; false after reporting.
   bool checkScopeVar(gen::ScopeVarContext *v, ast::VarKind expected) {
-    std::string name = textOf(range(v->anyIdent())).str();
-    auto var = varOf(name);
+    llvm::StringRef name = tokenText(v->var);
+    auto var = parseVarName(name);
     if (!var || *var == ast::VarKind::Context) {
-      error(DiagCode::InvalidScope, range(v->anyIdent()),
-            "found an invalid variable in the policy scope: `" + name + "`",
+      error(DiagCode::InvalidScope, range(v->var),
+            "found an invalid variable in the policy scope: `" + name.str() + "`",
             kScopeHelp);
       return false;
     }
     if (*var != expected) {
-      error(DiagCode::InvalidScope, range(v->anyIdent()),
-            "found the variable `" + name + "` where the variable `" +
+      error(DiagCode::InvalidScope, range(v->var),
+            "found the variable `" + name.str() + "` where the variable `" +
                 ast::getVarName(expected).str() + "` must be used",
             kScopeHelp);
       return false;
     }
-    if (v->COLON()) {
-      error(DiagCode::InvalidScopeOperator, range(v->COLON()->getSymbol(), v->path()->getStop()),
+    if (v->colon) {
+      error(DiagCode::InvalidScopeOperator, range(v->colon, v->typeAnnotation->getStop()),
             "type constraints using `:` are not supported", "try using `is` instead");
       return false;
     }
@@ -699,59 +728,62 @@ private:
 
   /// True when `e` is, syntactically, an `is` relation (for `in _ is _`).
   static bool isIsExpr(gen::ExprContext *e) {
-    auto *plain = dynamic_cast<gen::PlainExprContext *>(e);
-    if (!plain)
+    if (isIfExpr(e))
       return false;
-    gen::OrExprContext *o = plain->orExpr();
-    if (o->andExpr().size() != 1 || o->andExpr(0)->relation().size() != 1)
+    gen::OrExprContext *o = static_cast<gen::PlainExprContext *>(e)->inner;
+    if (o->operands.size() != 1 || o->operands[0]->operands.size() != 1)
       return false;
-    return o->andExpr(0)->relation(0)->IS() != nullptr;
+    return o->operands[0]->operands[0]->isKw != nullptr;
   }
+
+  /// The relational operator's token type.
+  static size_t opType(gen::RelOpContext *op) { return op->op->getType(); }
 
   void buildEntityScope(gen::ScopeVarContext *v, ast::VarKind var, ast::EntityScope &out) {
     out.range = range(v);
     if (!checkScopeVar(v, var))
       return;
     std::optional<ast::Name> type;
-    if (v->IS()) {
-      type = buildTypeName(v->add(), ast::getVarName(var));
+    if (v->isKw) {
+      type = buildTypeName(v->isType, ast::getVarName(var));
       if (!type)
         return;
       out.type = *type;
     }
-    if (!v->relOp()) {
+    if (!v->op) {
       out.op = type ? ast::EntityScope::Op::Is : ast::EntityScope::Op::Any;
       return;
     }
-    gen::RelOpContext *op = v->relOp();
-    if (op->ASSIGN()) {
+    gen::RelOpContext *op = v->op;
+    size_t t = opType(op);
+    if (t == Lexer::ASSIGN) {
       error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
             "try using `==` instead");
       return;
     }
-    if (!op->EQ() && !op->IN()) {
+    if (t != Lexer::EQ && t != Lexer::IN) {
       error(DiagCode::InvalidScopeOperator, range(op),
-            "invalid operator in the policy scope: `" + op->getText() + "`",
+            "invalid operator in the policy scope: `" + textOf(range(op)).str() + "`",
             "policy scope clauses can only use `==`, `in`, `is`, or `_ is _ in _`");
       return;
     }
-    if (op->IN() && isIsExpr(v->expr())) {
+    if (t == Lexer::IN && isIsExpr(v->rhs)) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "when `is` and `in` are used together, `is` must come first",
             "try `_ is _ in _`");
       return;
     }
-    if (op->EQ() && type) {
+    if (t == Lexer::EQ && type) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "`is` cannot be used together with `==`", "try using `_ is _ in _`");
       return;
     }
     llvm::SmallVector<ast::EntityUid, 1> uids;
     std::optional<ast::ScopeTarget> target;
-    if (!buildScopeRef(v->expr(), var, RefKind::SingleOrSlot, uids, target))
+    if (!buildScopeRef(v->rhs, var, RefKind::SingleOrSlot, uids, target))
       return;
     out.target = *target;
-    if (op->EQ())
+    if (t == Lexer::EQ)
       out.op = ast::EntityScope::Op::Eq;
     else
       out.op = type ? ast::EntityScope::Op::IsIn : ast::EntityScope::Op::In;
@@ -761,27 +793,28 @@ private:
     out.range = range(v);
     if (!checkScopeVar(v, ast::VarKind::Action))
       return;
-    if (v->IS()) {
+    if (v->isKw) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "`is` cannot appear in the action scope",
             "try moving `action is ..` into a `when` condition");
       return;
     }
-    if (!v->relOp())
+    if (!v->op)
       return;
-    gen::RelOpContext *op = v->relOp();
-    if (op->ASSIGN()) {
+    gen::RelOpContext *op = v->op;
+    size_t t = opType(op);
+    if (t == Lexer::ASSIGN) {
       error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
             "try using `==` instead");
       return;
     }
-    if (!op->EQ() && !op->IN()) {
+    if (t != Lexer::EQ && t != Lexer::IN) {
       error(DiagCode::InvalidScopeOperator, range(op),
-            "invalid operator in the action scope: `" + op->getText() + "`",
+            "invalid operator in the action scope: `" + textOf(range(op)).str() + "`",
             "action scope clauses can only use `==` or `in`");
       return;
     }
-    if (op->IN() && isIsExpr(v->expr())) {
+    if (t == Lexer::IN && isIsExpr(v->rhs)) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "`is` cannot appear in the action scope",
             "try moving `action is ..` into a `when` condition");
@@ -790,31 +823,16 @@ private:
     llvm::SmallVector<ast::EntityUid, 4> uids;
     std::optional<ast::ScopeTarget> target;
     bool isList = false;
-    if (!buildScopeRef(v->expr(), ast::VarKind::Action,
-                       op->EQ() ? RefKind::Single : RefKind::SingleOrSet, uids,
+    if (!buildScopeRef(v->rhs, ast::VarKind::Action,
+                       t == Lexer::EQ ? RefKind::Single : RefKind::SingleOrSet, uids,
                        target, &isList))
       return;
-    // Action entities must have type `Action`, optionally namespaced.
-    std::vector<std::string> bad;
-    for (const ast::EntityUid &u : uids)
-      if (u.type.path.empty() || u.type.path.back() != "Action")
-        bad.push_back("`" + snippet(textOf(u.range)) + "`");
-    if (!bad.empty()) {
-      std::string list;
-      for (size_t i = 0; i < bad.size(); ++i) {
-        if (i)
-          list += i + 1 == bad.size() ? " and " : ", ";
-        list += bad[i];
-      }
-      error(DiagCode::InvalidActionScope, range(v->expr()),
-            std::string("expected ") +
-                (bad.size() > 1 ? "entity uids" : "an entity uid") +
-                " with type `Action` but got " + list,
-            "action entities must have type `Action`, optionally in a namespace");
+    if (auto problem = checkActionUids(uids, text)) {
+      error(std::move(*problem), range(v->rhs));
       return;
     }
     out.uids = ctx.copy(llvm::ArrayRef<ast::EntityUid>(uids));
-    if (op->EQ())
+    if (t == Lexer::EQ)
       out.op = ast::ActionScope::Op::Eq;
     else
       out.op = isList ? ast::ActionScope::Op::InList : ast::ActionScope::Op::In;
@@ -836,50 +854,51 @@ private:
     gen::PrimaryContext *prim = nullptr;
     // Peel the single-child layers; anything else is the wrong node.
     while (!prim) {
-      if (dynamic_cast<gen::IfExprContext *>(e))
+      if (isIfExpr(e))
         return wrong(range(e), "an `if` expression");
-      gen::OrExprContext *o = static_cast<gen::PlainExprContext *>(e)->orExpr();
-      if (o->andExpr().size() > 1)
+      gen::OrExprContext *o = static_cast<gen::PlainExprContext *>(e)->inner;
+      if (o->operands.size() > 1)
         return wrong(range(e), "a `||` expression");
-      gen::AndExprContext *a = o->andExpr(0);
-      if (a->relation().size() > 1)
+      gen::AndExprContext *a = o->operands[0];
+      if (a->operands.size() > 1)
         return wrong(range(e), "a `&&` expression");
-      gen::RelationContext *rel = a->relation(0);
-      if (rel->HAS())
+      gen::RelationContext *rel = a->operands[0];
+      if (rel->hasKw)
         return wrong(range(rel), "a `has` expression");
-      if (rel->LIKE())
+      if (rel->likeKw)
         return wrong(range(rel), "a `like` expression");
-      if (rel->IS())
+      if (rel->isKw)
         return wrong(range(rel), "an `is` expression");
-      if (!rel->relOp().empty())
+      if (!rel->ops.empty())
         return wrong(range(rel), "a binary operator");
-      gen::AddContext *add = rel->add(0);
-      if (add->mult().size() > 1)
+      gen::AddContext *add = rel->lhs;
+      if (add->operands.size() > 1)
         return wrong(range(add), "a `+/-` expression",
                      "entity types and namespaces cannot use `+` or `-` characters -- "
                      "perhaps try `_` or `::` instead?");
-      gen::MultContext *mult = add->mult(0);
-      if (mult->unary().size() > 1)
+      gen::MultContext *mult = add->operands[0];
+      if (mult->operands.size() > 1)
         return wrong(range(mult), "a `*` expression");
-      gen::UnaryContext *un = mult->unary(0);
-      if (!un->BANG().empty())
+      gen::UnaryContext *un = mult->operands[0];
+      if (!un->bangs.empty())
         return wrong(range(un), "a `!` expression");
-      if (!un->MINUS().empty())
+      if (!un->dashes.empty())
         return wrong(range(un), "a `-` expression");
-      gen::MemberContext *m = un->member();
-      if (!m->memAccess().empty())
+      gen::MemberContext *m = un->operand;
+      if (!m->accesses.empty())
         return wrong(range(m), "a `.` expression",
                      "entity types and namespaces cannot use `.` characters -- "
                      "perhaps try `_` or `::` instead?");
-      if (auto *paren = dynamic_cast<gen::ParenPrimaryContext *>(m->primary())) {
-        e = paren->expr();
+      if (primaryKind(m->head) == PrimaryKind::Paren) {
+        e = as<gen::ParenPrimaryContext>(m->head)->inner;
         continue;
       }
-      prim = m->primary();
+      prim = m->head;
     }
     SourceRange r = range(prim);
-    if (auto *ent = dynamic_cast<gen::EntityPrimaryContext *>(prim)) {
-      auto uid = buildUid(ent);
+    switch (primaryKind(prim)) {
+    case PrimaryKind::Entity: {
+      auto uid = buildUid(as<gen::EntityPrimaryContext>(prim));
       if (!uid)
         return false;
       uids.push_back(*uid);
@@ -889,7 +908,7 @@ private:
       target = t;
       return true;
     }
-    if (auto *slotP = dynamic_cast<gen::SlotPrimaryContext *>(prim)) {
+    case PrimaryKind::Slot: {
       if (kind != RefKind::SingleOrSlot) {
         error(DiagCode::InvalidSlot, r,
               std::string("expected ") +
@@ -898,16 +917,17 @@ private:
                   ", found template slot");
         return false;
       }
-      gen::SlotContext *s = slotP->slot();
-      if (s->OTHER_SLOT()) {
-        error(DiagCode::InvalidSlot, r, "`" + s->getText() + "` is not a valid template slot",
+      Token *s = as<gen::SlotPrimaryContext>(prim)->slotRef->tok;
+      std::string slotText = textOf(tokRange(s)).str();
+      if (s->getType() == Lexer::OTHER_SLOT) {
+        error(DiagCode::InvalidSlot, r, "`" + slotText + "` is not a valid template slot",
               "a template slot may only be `?principal` or `?resource`");
         return false;
       }
-      bool isPrincipal = s->PRINCIPAL_SLOT() != nullptr;
+      bool isPrincipal = s->getType() == Lexer::PRINCIPAL_SLOT;
       if (isPrincipal != (var == ast::VarKind::Principal)) {
         error(DiagCode::InvalidSlot, r,
-              std::string("expected ") + what + ", found `" + s->getText() +
+              std::string("expected ") + what + ", found `" + slotText +
                   "` instead of `?" + ast::getVarName(var).str() + "`");
         return false;
       }
@@ -918,7 +938,7 @@ private:
       target = t;
       return true;
     }
-    if (auto *set = dynamic_cast<gen::SetPrimaryContext *>(prim)) {
+    case PrimaryKind::Set: {
       if (kind != RefKind::SingleOrSet) {
         error(DiagCode::InvalidExpression, r,
               std::string("expected ") +
@@ -928,7 +948,7 @@ private:
         return false;
       }
       bool ok = true;
-      for (gen::ExprContext *elem : set->expr()) {
+      for (gen::ExprContext *elem : as<gen::SetPrimaryContext>(prim)->elems) {
         std::optional<ast::ScopeTarget> ignored;
         ok = buildScopeRef(elem, var, RefKind::Single, uids, ignored) && ok;
       }
@@ -936,24 +956,27 @@ private:
         *isList = true;
       return ok;
     }
-    if (auto *lit = dynamic_cast<gen::LiteralPrimaryContext *>(prim))
+    case PrimaryKind::Literal:
       return wrong(r, "literal " + quoteText(r),
-                   lit->literal()->STRING()
+                   literalToken(prim)->getType() == Lexer::STRING
                        ? "try including the entity type if you intended this string "
                          "to be an entity uid"
                        : "");
-    if (dynamic_cast<gen::NamePrimaryContext *>(prim))
+    case PrimaryKind::Name:
       return wrong(r, "name " + quoteText(r),
                    var != ast::VarKind::Action
                        ? "try using `is` to test for an entity type or including an "
                          "identifier string if you intended this name to be an entity uid"
                        : "try including an identifier string if you intended this "
                          "name to be an entity uid");
-    if (dynamic_cast<gen::EntityInitsPrimaryContext *>(prim)) {
+    case PrimaryKind::EntityInits:
       invalidEntityLiteral(r);
       return false;
+    case PrimaryKind::Record:
+    case PrimaryKind::Paren: // peeled above
+      return wrong(r, "record initializer");
     }
-    return wrong(r, "record initializer");
+    return false;
   }
 
   void invalidEntityLiteral(SourceRange r) {
@@ -962,8 +985,8 @@ private:
   }
 
   std::optional<ast::EntityUid> buildUid(gen::EntityPrimaryContext *ent) {
-    auto name = buildName(ent->path());
-    auto id = unescapeToken(ent->STRING()->getSymbol());
+    auto name = buildName(ent->type);
+    auto id = unescapeToken(ent->id);
     if (!name || !id)
       return std::nullopt;
     ast::EntityUid uid;
@@ -976,8 +999,8 @@ private:
   /// The entity type after `is`, which must be a bare name.
   std::optional<ast::Name> buildTypeName(gen::AddContext *add, llvm::StringRef lhs) {
     gen::PrimaryContext *p = barePrimary(add);
-    if (auto *np = dynamic_cast<gen::NamePrimaryContext *>(p))
-      return buildName(np->path());
+    if (p && primaryKind(p) == PrimaryKind::Name)
+      return buildName(as<gen::NamePrimaryContext>(p)->name);
     SourceRange r = range(add);
     std::string rhs = snippet(textOf(r));
     std::string help = "try using `==` to test for equality: `" + lhs.str() + " == " + rhs + "`";
@@ -996,54 +1019,56 @@ private:
 
   /// The member of an `add` with no operators around it, or null.
   static gen::MemberContext *bareMember(gen::AddContext *add) {
-    if (add->mult().size() != 1 || add->mult(0)->unary().size() != 1)
+    if (add->operands.size() != 1 || add->operands[0]->operands.size() != 1)
       return nullptr;
-    gen::UnaryContext *u = add->mult(0)->unary(0);
-    if (!u->BANG().empty() || !u->MINUS().empty())
+    gen::UnaryContext *u = add->operands[0]->operands[0];
+    if (!u->bangs.empty() || !u->dashes.empty())
       return nullptr;
-    return u->member();
+    return u->operand;
   }
   static gen::PrimaryContext *barePrimary(gen::AddContext *add) {
     gen::MemberContext *m = bareMember(add);
-    return m && m->memAccess().empty() ? m->primary() : nullptr;
+    return m && m->accesses.empty() ? m->head : nullptr;
   }
   static gen::PrimaryContext *barePrimary(gen::ExprContext *e) {
-    auto *plain = dynamic_cast<gen::PlainExprContext *>(e);
-    if (!plain)
+    if (isIfExpr(e))
       return nullptr;
-    gen::OrExprContext *o = plain->orExpr();
-    if (o->andExpr().size() != 1 || o->andExpr(0)->relation().size() != 1)
+    gen::OrExprContext *o = static_cast<gen::PlainExprContext *>(e)->inner;
+    if (o->operands.size() != 1 || o->operands[0]->operands.size() != 1)
       return nullptr;
-    gen::RelationContext *rel = o->andExpr(0)->relation(0);
-    if (rel->add().size() != 1 || rel->HAS() || rel->IF())
+    gen::RelationContext *rel = o->operands[0]->operands[0];
+    if (rel->hasKw || rel->likeKw || rel->isKw || !rel->ops.empty())
       return nullptr;
-    return barePrimary(rel->add(0));
+    return barePrimary(rel->lhs);
   }
   /// A STRING token that is the whole of `p`, or null.
   static Token *stringLiteral(gen::PrimaryContext *p) {
-    auto *lp = dynamic_cast<gen::LiteralPrimaryContext *>(p);
-    if (!lp || !lp->literal()->STRING())
-      return nullptr;
-    return lp->literal()->STRING()->getSymbol();
+    Token *t = literalToken(p);
+    return t && t->getType() == Lexer::STRING ? t : nullptr;
+  }
+  static bool isBoolLiteral(gen::PrimaryContext *p) {
+    Token *t = literalToken(p);
+    return t && (t->getType() == Lexer::TRUE || t->getType() == Lexer::FALSE);
   }
 
   // ---------------------------------------------------------- expressions
 
   Ex buildExpr(gen::ExprContext *c) {
-    if (auto *ife = dynamic_cast<gen::IfExprContext *>(c)) {
-      Ex cond = buildExpr(ife->expr(0));
-      Ex thenE = buildExpr(ife->expr(1));
-      Ex elseE = buildExpr(ife->expr(2));
+    if (isIfExpr(c)) {
+      auto *ife = static_cast<gen::IfExprContext *>(c);
+      Ex cond = buildExpr(ife->cond);
+      Ex thenE = buildExpr(ife->thenExpr);
+      Ex elseE = buildExpr(ife->elseExpr);
       if (!cond || !thenE || !elseE)
         return {};
       return make<ast::If>(std::max({cond.depth, thenE.depth, elseE.depth}), range(c),
                            cond.e, thenE.e, elseE.e);
     }
-    return buildOr(static_cast<gen::PlainExprContext *>(c)->orExpr());
+    return buildOr(static_cast<gen::PlainExprContext *>(c)->inner);
   }
 
   Ex buildOr(gen::OrExprContext *c) {
-    std::vector<gen::AndExprContext *> kids = c->andExpr();
+    const std::vector<gen::AndExprContext *> &kids = c->operands;
     Ex acc = buildAnd(kids[0]);
     for (size_t i = 1; i < kids.size(); ++i) {
       Ex rhs = buildAnd(kids[i]);
@@ -1059,7 +1084,7 @@ private:
   }
 
   Ex buildAnd(gen::AndExprContext *c) {
-    std::vector<gen::RelationContext *> kids = c->relation();
+    const std::vector<gen::RelationContext *> &kids = c->operands;
     Ex acc = buildRelation(kids[0]);
     for (size_t i = 1; i < kids.size(); ++i) {
       Ex rhs = buildRelation(kids[i]);
@@ -1075,29 +1100,30 @@ private:
   }
 
   Ex buildRelation(gen::RelationContext *c) {
-    std::vector<gen::AddContext *> adds = c->add();
+    if (!c->hasKw && !c->likeKw && !c->isKw && c->ops.empty())
+      return buildAdd(c->lhs);
     SourceRange r = range(c);
-    if (c->HAS())
+    if (c->hasKw)
       return buildHas(c, r);
-    if (c->relOp().size() > 1) {
+    if (c->ops.size() > 1) {
       error(DiagCode::ChainedRelation, r,
             "multiple relational operators (`>`, `==`, `in`, etc.) must be used with "
             "parentheses to make ordering explicit",
             "use parentheses, as in `(a < b) == c`");
       return {};
     }
-    Ex lhs = buildAdd(adds[0]);
-    if (c->LIKE()) {
-      auto pattern = buildPattern(adds[1]);
+    Ex lhs = buildAdd(c->lhs);
+    if (c->likeKw) {
+      auto pattern = buildPattern(c->pattern);
       if (!lhs || !pattern)
         return {};
       return make<ast::Like>(lhs.depth, r, lhs.e, *pattern);
     }
-    if (c->IS()) {
-      auto type = buildTypeName(adds[1], lhs ? snippet(textOf(lhs.e->getRange())) : "..");
+    if (c->isKw) {
+      auto type = buildTypeName(c->isType, lhs ? snippet(textOf(lhs.e->getRange())) : "..");
       Ex in;
-      if (c->IN()) {
-        in = buildAdd(adds[2]);
+      if (c->inKw) {
+        in = buildAdd(c->inRhs);
         if (!in)
           return {};
       }
@@ -1105,24 +1131,22 @@ private:
         return {};
       return make<ast::Is>(std::max(lhs.depth, in.depth), r, lhs.e, *type, in.e);
     }
-    std::vector<gen::RelOpContext *> ops = c->relOp();
-    if (ops.empty())
-      return lhs;
-    Ex rhs = buildAdd(adds[1]);
-    gen::RelOpContext *op = ops[0];
+    Ex rhs = buildAdd(c->rhs[0]);
+    gen::RelOpContext *op = c->ops[0];
     ast::BinaryOp bop;
-    if (op->ASSIGN()) {
+    switch (opType(op)) {
+    case Lexer::ASSIGN:
       error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
             "try using `==` instead");
       return {};
+    case Lexer::LT: bop = ast::BinaryOp::Less; break;
+    case Lexer::LE: bop = ast::BinaryOp::LessEq; break;
+    case Lexer::GT: bop = ast::BinaryOp::Greater; break;
+    case Lexer::GE: bop = ast::BinaryOp::GreaterEq; break;
+    case Lexer::EQ: bop = ast::BinaryOp::Eq; break;
+    case Lexer::NE: bop = ast::BinaryOp::NotEq; break;
+    default: bop = ast::BinaryOp::In; break;
     }
-    if (op->LT()) bop = ast::BinaryOp::Less;
-    else if (op->LE()) bop = ast::BinaryOp::LessEq;
-    else if (op->GT()) bop = ast::BinaryOp::Greater;
-    else if (op->GE()) bop = ast::BinaryOp::GreaterEq;
-    else if (op->EQ()) bop = ast::BinaryOp::Eq;
-    else if (op->NE()) bop = ast::BinaryOp::NotEq;
-    else bop = ast::BinaryOp::In;
     if (!lhs || !rhs)
       return {};
     return make<ast::Binary>(std::max(lhs.depth, rhs.depth), r, bop, lhs.e, rhs.e);
@@ -1130,36 +1154,35 @@ private:
 
   /// `e has a`, `e has "a b"`, `e has a.b.c` (Cedar's `to_has_rhs`).
   Ex buildHas(gen::RelationContext *c, SourceRange r) {
-    Ex lhs = buildAdd(c->add(0));
+    Ex lhs = buildAdd(c->lhs);
     llvm::SmallVector<llvm::StringRef, 4> path;
     bool ok = true;
     auto invalid = [&](SourceRange at) {
-      SourceRange rhsRange = c->IF() ? range(c->IF()->getSymbol(), c->getStop())
-                                     : range(c->add(1));
+      SourceRange rhsRange = c->hasIf ? range(c->hasIf, c->getStop()) : range(c->hasRhs);
       error(DiagCode::InvalidExpression, at,
             "invalid RHS of a `has` operation: " + quoteText(rhsRange),
             "valid RHS of a `has` operation is either a sequence of identifiers "
             "separated by `.` or a string literal");
       ok = false;
     };
-    std::vector<gen::MemAccessContext *> accesses;
-    if (c->IF()) {
-      checkIdent("if", range(c->IF()));
+    const std::vector<gen::MemAccessContext *> *accesses = nullptr;
+    if (c->hasIf) {
+      checkIdent("if", tokRange(c->hasIf));
       ok = false;
-    } else if (gen::MemberContext *m = bareMember(c->add(1))) {
-      accesses = m->memAccess();
-      gen::PrimaryContext *p = m->primary();
+    } else if (gen::MemberContext *m = bareMember(c->hasRhs)) {
+      accesses = &m->accesses;
+      gen::PrimaryContext *p = m->head;
       if (Token *s = stringLiteral(p)) {
-        if (!accesses.empty()) {
-          invalid(range(c->add(1)));
+        if (!accesses->empty()) {
+          invalid(range(c->hasRhs));
         } else if (auto v = unescapeToken(s)) {
           path.push_back(*v);
         } else {
           ok = false;
         }
-      } else if (auto *np = dynamic_cast<gen::NamePrimaryContext *>(p)) {
-        gen::PathContext *pc = np->path();
-        if (!pc->anyIdent().empty()) {
+      } else if (primaryKind(p) == PrimaryKind::Name) {
+        gen::PathContext *pc = as<gen::NamePrimaryContext>(p)->name;
+        if (!pc->rest.empty()) {
           error(DiagCode::InvalidExpression, range(pc),
                 "`" + pathText(pc) + "` cannot be used as an attribute as it contains a namespace");
           ok = false;
@@ -1168,25 +1191,24 @@ private:
           ok = checkIdent(id, range(pc)) && ok;
           path.push_back(id);
         }
-      } else if (auto *lp = dynamic_cast<gen::LiteralPrimaryContext *>(p);
-                 lp && (lp->literal()->TRUE() || lp->literal()->FALSE())) {
-        checkIdent(lp->getText(), range(lp));
+      } else if (isBoolLiteral(p)) {
+        checkIdent(textOf(range(p)), range(p));
         ok = false;
       } else {
         invalid(range(p));
       }
     } else {
-      invalid(range(c->add(1)));
+      invalid(range(c->hasRhs));
     }
-    if (ok) {
-      for (gen::MemAccessContext *a : accesses) {
-        auto *f = dynamic_cast<gen::FieldAccessContext *>(a);
-        if (!f) {
+    if (ok && accesses) {
+      for (gen::MemAccessContext *a : *accesses) {
+        if (accessKind(a) != AccessKind::Field) {
           invalid(range(a));
           break;
         }
-        llvm::StringRef id = save(textOf(range(f->anyIdent())));
-        ok = checkIdent(id, range(f->anyIdent())) && ok;
+        gen::AnyIdentContext *field = static_cast<gen::FieldAccessContext *>(a)->field;
+        llvm::StringRef id = save(tokenText(field));
+        ok = checkIdent(id, range(field)) && ok;
         path.push_back(id);
       }
     }
@@ -1224,8 +1246,7 @@ private:
   }
 
   Ex buildAdd(gen::AddContext *c) {
-    std::vector<gen::MultContext *> kids = c->mult();
-    std::vector<gen::AddOpContext *> ops = c->addOp();
+    const std::vector<gen::MultContext *> &kids = c->operands;
     Ex acc = buildMult(kids[0]);
     for (size_t i = 1; i < kids.size(); ++i) {
       Ex rhs = buildMult(kids[i]);
@@ -1233,24 +1254,24 @@ private:
         acc = {};
         continue;
       }
+      bool plus = c->ops[i - 1]->op->getType() == Lexer::PLUS;
       acc = make<ast::Binary>(std::max(acc.depth, rhs.depth),
                               join(acc.e->getRange(), rhs.e->getRange()),
-                              ops[i - 1]->PLUS() ? ast::BinaryOp::Add : ast::BinaryOp::Sub,
-                              acc.e, rhs.e);
+                              plus ? ast::BinaryOp::Add : ast::BinaryOp::Sub, acc.e, rhs.e);
     }
     return acc;
   }
 
   Ex buildMult(gen::MultContext *c) {
-    std::vector<gen::UnaryContext *> kids = c->unary();
-    std::vector<gen::MultOpContext *> ops = c->multOp();
+    const std::vector<gen::UnaryContext *> &kids = c->operands;
     Ex acc = buildUnary(kids[0]);
     for (size_t i = 1; i < kids.size(); ++i) {
       Ex rhs = buildUnary(kids[i]);
-      gen::MultOpContext *op = ops[i - 1];
-      if (!op->STAR()) {
+      gen::MultOpContext *op = c->ops[i - 1];
+      if (op->op->getType() != Lexer::STAR) {
         error(DiagCode::UnsupportedOperator, range(op),
-              op->SLASH() ? "division is not supported" : "remainder/modulo is not supported",
+              op->op->getType() == Lexer::SLASH ? "division is not supported"
+                                                : "remainder/modulo is not supported",
               "Cedar has `+`, `-` and `*` on integers only");
         acc = {};
         continue;
@@ -1268,48 +1289,32 @@ private:
 
   /// Parses the digits of an INT token; nothing after reporting overflow.
   std::optional<uint64_t> parseInt(Token *t, bool negated, SourceRange r) {
-    llvm::StringRef digits = textOf(tokRange(t));
-    uint64_t v = 0;
-    bool overflow = false;
-    for (char d : digits) {
-      if (v > (std::numeric_limits<uint64_t>::max() - 9) / 10) {
-        overflow = true;
-        break;
-      }
-      v = v * 10 + static_cast<uint64_t>(d - '0');
-    }
-    uint64_t max = negated ? (uint64_t(1) << 63) : (uint64_t(1) << 63) - 1;
-    if (overflow || v > max) {
-      error(DiagCode::IntegerOverflow, r,
-            "integer literal `" + std::string(negated ? "-" : "") + snippet(digits) +
-                "` is too large",
-            negated ? "minimum allowed integer literal is `-9223372036854775808`"
-                    : "maximum allowed integer literal is `9223372036854775807`");
-      return std::nullopt;
-    }
+    SyntaxProblem problem;
+    auto v = parseIntegerLiteral(textOf(tokRange(t)), negated, problem);
+    if (!v)
+      error(std::move(problem), r);
     return v;
   }
 
   Ex buildUnary(gen::UnaryContext *c) {
-    std::vector<antlr4::tree::TerminalNode *> bangs = c->BANG();
-    std::vector<antlr4::tree::TerminalNode *> dashes = c->MINUS();
-    std::vector<antlr4::tree::TerminalNode *> &ops = bangs.empty() ? dashes : bangs;
+    gen::MemberContext *m = c->operand;
+    if (c->bangs.empty() && c->dashes.empty())
+      return buildMember(m);
+    const std::vector<Token *> &ops = c->bangs.empty() ? c->dashes : c->bangs;
     if (ops.size() > 4) {
       error(DiagCode::TooManyUnaryOperators, range(c),
-            std::string("too many occurrences of `") + (bangs.empty() ? "-" : "!") + "`",
+            std::string("too many occurrences of `") + (c->bangs.empty() ? "-" : "!") + "`",
             "cannot chain more than 4 applications of a unary operator");
       return {};
     }
-    gen::MemberContext *m = c->member();
     SourceRange end = range(m);
     Ex inner;
     size_t remaining = ops.size();
     // `-` written directly before an integer literal folds into it.
-    if (!dashes.empty() && m->memAccess().empty()) {
-      if (auto *lp = dynamic_cast<gen::LiteralPrimaryContext *>(m->primary());
-          lp && lp->literal()->INT()) {
-        SourceRange r = join(range(dashes.back()), end);
-        auto v = parseInt(lp->literal()->INT()->getSymbol(), true, r);
+    if (!c->dashes.empty() && m->accesses.empty()) {
+      if (Token *lit = literalToken(m->head); lit && lit->getType() == Lexer::INT) {
+        SourceRange r = join(tokRange(c->dashes.back()), end);
+        auto v = parseInt(lit, true, r);
         if (!v)
           return {};
         int64_t value = *v == (uint64_t(1) << 63) ? std::numeric_limits<int64_t>::min()
@@ -1326,30 +1331,23 @@ private:
     for (size_t i = remaining; i-- > 0;) {
       if (!inner)
         return {};
-      inner = make<ast::Unary>(inner.depth, join(range(ops[i]), end),
-                               bangs.empty() ? ast::UnaryOp::Neg : ast::UnaryOp::Not, inner.e);
+      inner = make<ast::Unary>(inner.depth, join(tokRange(ops[i]), end),
+                               c->bangs.empty() ? ast::UnaryOp::Neg : ast::UnaryOp::Not,
+                               inner.e);
     }
     return inner;
   }
 
-  /// A primary before its accesses: an expression, or a bare name (which is
-  /// only valid when called as a function).
-  struct Head {
-    Ex expr;
-    gen::PathContext *name = nullptr; // a non-variable name
-    std::optional<ast::VarKind> var;  // set when the head is a variable
-  };
-
   Ex buildMember(gen::MemberContext *c) {
-    std::vector<gen::MemAccessContext *> accesses = c->memAccess();
-    gen::PrimaryContext *p = c->primary();
+    const std::vector<gen::MemAccessContext *> &accesses = c->accesses;
+    gen::PrimaryContext *p = c->head;
     size_t i = 0;
     Ex head;
-    if (auto *np = dynamic_cast<gen::NamePrimaryContext *>(p)) {
-      gen::PathContext *path = np->path();
-      auto var = path->anyIdent().empty() ? varOf(textOf(range(path))) : std::nullopt;
+    if (primaryKind(p) == PrimaryKind::Name) {
+      gen::PathContext *path = as<gen::NamePrimaryContext>(p)->name;
+      auto var = path->rest.empty() ? parseVarName(textOf(range(path))) : std::nullopt;
       if (var) {
-        if (!accesses.empty() && dynamic_cast<gen::CallAccessContext *>(accesses[0])) {
+        if (!accesses.empty() && accessKind(accesses[0]) == AccessKind::Call) {
           error(DiagCode::InvalidCall, range(c),
                 "`" + pathText(path) + "(...)` is not a valid function call",
                 "variables cannot be called as functions");
@@ -1364,16 +1362,18 @@ private:
                 "`context`; did you mean to enclose `" + n + "` in quotes to make a string?");
         }
         return {};
-      } else if (auto *call = dynamic_cast<gen::CallAccessContext *>(accesses[0])) {
+      } else if (accessKind(accesses[0]) == AccessKind::Call) {
+        auto *call = static_cast<gen::CallAccessContext *>(accesses[0]);
         head = buildCall(path, call, range(p->getStart(), call->getStop()));
         i = 1;
       } else {
         if (!buildName(path))
           return {};
         std::string n = pathText(path);
-        if (auto *f = dynamic_cast<gen::FieldAccessContext *>(accesses[0])) {
-          std::string field = textOf(range(f->anyIdent())).str();
-          if (accesses.size() > 1 && dynamic_cast<gen::CallAccessContext *>(accesses[1]))
+        if (accessKind(accesses[0]) == AccessKind::Field) {
+          auto *f = static_cast<gen::FieldAccessContext *>(accesses[0]);
+          std::string field = tokenText(f->field).str();
+          if (accesses.size() > 1 && accessKind(accesses[1]) == AccessKind::Call)
             error(DiagCode::InvalidCall, range(c),
                   "attempted to call `" + n + "." + field + "(...)`, but `" + n +
                       "` does not have any methods");
@@ -1393,15 +1393,17 @@ private:
     for (; i < accesses.size(); ++i) {
       gen::MemAccessContext *a = accesses[i];
       SourceRange r = range(p->getStart(), a->getStop());
-      if (dynamic_cast<gen::CallAccessContext *>(a)) {
+      AccessKind kind = accessKind(a);
+      if (kind == AccessKind::Call) {
         error(DiagCode::InvalidCall, range(a),
               "function calls must be of the form `<name>(arg1, arg2, ...)`");
         return {};
       }
-      if (auto *idx = dynamic_cast<gen::IndexAccessContext *>(a)) {
-        Token *s = stringLiteral(barePrimary(idx->expr()));
+      if (kind == AccessKind::Index) {
+        gen::ExprContext *index = static_cast<gen::IndexAccessContext *>(a)->index;
+        Token *s = stringLiteral(barePrimary(index));
         if (!s) {
-          error(DiagCode::InvalidIndex, range(idx->expr()),
+          error(DiagCode::InvalidIndex, range(index),
                 "the contents of an index expression must be a string literal");
           head = {};
           continue;
@@ -1414,16 +1416,14 @@ private:
         head = make<ast::GetAttr>(head.depth, r, head.e, *key, true);
         continue;
       }
-      auto *f = static_cast<gen::FieldAccessContext *>(a);
-      llvm::StringRef id = save(textOf(range(f->anyIdent())));
-      bool idOk = checkIdent(id, range(f->anyIdent()));
-      if (i + 1 < accesses.size()) {
-        if (auto *call = dynamic_cast<gen::CallAccessContext *>(accesses[i + 1])) {
-          ++i;
-          head = buildMethodCall(head, id, idOk, call, range(p->getStart(), call->getStop()),
-                                 range(f->anyIdent()));
-          continue;
-        }
+      gen::AnyIdentContext *field = static_cast<gen::FieldAccessContext *>(a)->field;
+      llvm::StringRef id = save(tokenText(field));
+      bool idOk = checkIdent(id, range(field));
+      if (i + 1 < accesses.size() && accessKind(accesses[i + 1]) == AccessKind::Call) {
+        auto *call = static_cast<gen::CallAccessContext *>(accesses[++i]);
+        head = buildMethodCall(head, id, idOk, call, range(p->getStart(), call->getStop()),
+                               range(field));
+        continue;
       }
       if (!head || !idOk) {
         head = {};
@@ -1438,7 +1438,7 @@ private:
   bool buildArgs(gen::CallAccessContext *call, llvm::SmallVectorImpl<const ast::Expr *> &args,
                  uint32_t &depth) {
     bool ok = true;
-    for (gen::ExprContext *e : call->expr()) {
+    for (gen::ExprContext *e : call->args) {
       Ex arg = buildExpr(e);
       if (!arg) {
         ok = false;
@@ -1450,18 +1450,12 @@ private:
     return ok;
   }
 
-  /// Cedar checks arity while parsing only for the built-in methods; an
-  /// extension function called with the wrong arity is an evaluation error
-  /// (the corpus has such policies), so it is accepted here.
-  bool checkArity(const KnownFunction &f, size_t got, SourceRange r) {
-    if (got == f.numArgs || !f.extension.empty())
-      return true;
-    auto plural = [](size_t n) { return n == 1 ? "" : "s"; };
-    error(DiagCode::WrongArity, r,
-          "call to `" + f.name.str() + "` requires exactly " + std::to_string(f.numArgs) +
-              " argument" + plural(f.numArgs) + ", but got " + std::to_string(got) +
-              " argument" + plural(got));
-    return false;
+  bool checkCallArity(const KnownFunction &f, size_t got, SourceRange r) {
+    if (auto problem = checkArity(f, got)) {
+      error(std::move(*problem), r);
+      return false;
+    }
+    return true;
   }
 
   Ex buildCall(gen::PathContext *path, gen::CallAccessContext *call, SourceRange r) {
@@ -1471,20 +1465,14 @@ private:
     auto name = buildName(path);
     if (!name)
       return {};
-    std::string n = pathText(path);
-    const KnownFunction *f = path->anyIdent().empty() ? lookupKnownFunction(n) : nullptr;
-    if (f && f->style == CallStyle::Method) {
-      error(DiagCode::InvalidCall, r, "`" + n + "` is a method, not a function",
-            "use a method-style call `e." + n + "(..)`");
-      return {};
-    }
+    SyntaxProblem problem;
+    const KnownFunction *f =
+        resolveCall(pathText(path), !path->rest.empty(), CallStyle::Function, problem);
     if (!f) {
-      std::string hint = suggestKnownFunction(n, CallStyle::Function);
-      error(DiagCode::UnknownFunction, r, "`" + n + "` is not a valid function",
-            hint.empty() ? "" : "did you mean `" + hint + "`?");
+      error(std::move(problem), r);
       return {};
     }
-    if (!checkArity(*f, call->expr().size(), r) || !ok)
+    if (!checkCallArity(*f, call->args.size(), r) || !ok)
       return {};
     return make<ast::Call>(depth, r, *name,
                            ctx.copy(llvm::ArrayRef<const ast::Expr *>(args)));
@@ -1497,19 +1485,15 @@ private:
     bool ok = buildArgs(call, args, depth);
     if (!idOk)
       return {};
-    const KnownFunction *f = lookupKnownFunction(id);
-    if (f && f->style == CallStyle::Function) {
-      error(DiagCode::InvalidCall, r, "`" + id.str() + "` is a function, not a method",
-            "use a function-style call `" + id.str() + "(..)`");
-      return {};
-    }
+    SyntaxProblem problem;
+    const KnownFunction *f = resolveCall(id, false, CallStyle::Method, problem);
     if (!f) {
-      std::string hint = suggestKnownFunction(id, CallStyle::Method);
-      error(DiagCode::UnknownFunction, idRange, "`" + id.str() + "` is not a valid method",
-            hint.empty() ? "" : "did you mean `" + hint + "`?");
+      // An unknown method is reported at its name, a misused function at the call.
+      SourceRange at = problem.code == DiagCode::UnknownFunction ? idRange : r;
+      error(std::move(problem), at);
       return {};
     }
-    if (!checkArity(*f, call->expr().size(), r) || !ok || !receiver)
+    if (!checkCallArity(*f, call->args.size(), r) || !ok || !receiver)
       return {};
     return make<ast::MethodCall>(depth, r, receiver.e, f->name,
                                  ctx.copy(llvm::ArrayRef<const ast::Expr *>(args)));
@@ -1517,53 +1501,58 @@ private:
 
   Ex buildPrimary(gen::PrimaryContext *p) {
     SourceRange r = range(p);
-    if (auto *lp = dynamic_cast<gen::LiteralPrimaryContext *>(p)) {
-      gen::LiteralContext *lit = lp->literal();
-      if (lit->TRUE() || lit->FALSE())
-        return make<ast::BoolLit>(0, r, lit->TRUE() != nullptr);
-      if (lit->INT()) {
-        auto v = parseInt(lit->INT()->getSymbol(), false, r);
+    switch (primaryKind(p)) {
+    case PrimaryKind::Literal: {
+      Token *t = literalToken(p);
+      switch (t->getType()) {
+      case Lexer::TRUE:
+      case Lexer::FALSE:
+        return make<ast::BoolLit>(0, r, t->getType() == Lexer::TRUE);
+      case Lexer::INT: {
+        auto v = parseInt(t, false, r);
         if (!v)
           return {};
         return make<ast::LongLit>(0, r, static_cast<int64_t>(*v));
       }
-      auto s = unescapeToken(lit->STRING()->getSymbol());
-      if (!s)
-        return {};
-      return make<ast::StringLit>(0, r, *s);
+      default: {
+        auto s = unescapeToken(t);
+        if (!s)
+          return {};
+        return make<ast::StringLit>(0, r, *s);
+      }
+      }
     }
-    if (auto *ent = dynamic_cast<gen::EntityPrimaryContext *>(p)) {
-      auto uid = buildUid(ent);
+    case PrimaryKind::Entity: {
+      auto uid = buildUid(as<gen::EntityPrimaryContext>(p));
       if (!uid)
         return {};
       return make<ast::EntityLit>(0, r, *uid);
     }
-    if (dynamic_cast<gen::EntityInitsPrimaryContext *>(p)) {
+    case PrimaryKind::EntityInits:
       invalidEntityLiteral(r);
       return {};
-    }
-    if (auto *sp = dynamic_cast<gen::SlotPrimaryContext *>(p)) {
-      gen::SlotContext *s = sp->slot();
-      if (s->OTHER_SLOT())
-        error(DiagCode::InvalidSlot, r, "`" + s->getText() + "` is not a valid template slot",
+    case PrimaryKind::Slot: {
+      std::string s = textOf(r).str();
+      if (as<gen::SlotPrimaryContext>(p)->slotRef->tok->getType() == Lexer::OTHER_SLOT)
+        error(DiagCode::InvalidSlot, r, "`" + s + "` is not a valid template slot",
               "a template slot may only be `?principal` or `?resource`");
       else if (!clause.empty())
         error(DiagCode::InvalidSlot, r,
-              "found template slot `" + s->getText() + "` in a `" + clause + "` clause",
-              "slots are currently unsupported in `" + clause + "` clauses");
+              "found template slot `" + s + "` in a `" + clause.str() + "` clause",
+              "slots are currently unsupported in `" + clause.str() + "` clauses");
       else
         error(DiagCode::InvalidSlot, r,
-              "found template slot `" + s->getText() + "` in an expression",
+              "found template slot `" + s + "` in an expression",
               "template slots may only appear in the policy scope");
       return {};
     }
-    if (auto *paren = dynamic_cast<gen::ParenPrimaryContext *>(p))
-      return buildExpr(paren->expr());
-    if (auto *set = dynamic_cast<gen::SetPrimaryContext *>(p)) {
+    case PrimaryKind::Paren:
+      return buildExpr(as<gen::ParenPrimaryContext>(p)->inner);
+    case PrimaryKind::Set: {
       llvm::SmallVector<const ast::Expr *, 8> elems;
       uint32_t depth = 0;
       bool ok = true;
-      for (gen::ExprContext *e : set->expr()) {
+      for (gen::ExprContext *e : as<gen::SetPrimaryContext>(p)->elems) {
         Ex x = buildExpr(e);
         if (!x) {
           ok = false;
@@ -1576,28 +1565,30 @@ private:
         return {};
       return make<ast::SetLit>(depth, r, ctx.copy(llvm::ArrayRef<const ast::Expr *>(elems)));
     }
-    if (auto *rec = dynamic_cast<gen::RecordPrimaryContext *>(p))
-      return buildRecord(rec, r);
-    // NamePrimary is handled by buildMember.
-    auto *np = static_cast<gen::NamePrimaryContext *>(p);
-    error(DiagCode::UnknownVariable, r, "invalid variable `" + pathText(np->path()) + "`");
+    case PrimaryKind::Record:
+      return buildRecord(as<gen::RecordPrimaryContext>(p), r);
+    case PrimaryKind::Name: // normally handled by buildMember
+      error(DiagCode::UnknownVariable, r,
+            "invalid variable `" + pathText(as<gen::NamePrimaryContext>(p)->name) + "`");
+      return {};
+    }
     return {};
   }
 
   /// A record key: an identifier, a variable name or a string literal.
   std::optional<llvm::StringRef> buildRecordKey(gen::RecInitContext *init) {
-    if (init->IF()) {
-      checkIdent("if", range(init->IF()));
+    if (init->ifKey) {
+      checkIdent("if", tokRange(init->ifKey));
       return std::nullopt;
     }
-    gen::ExprContext *keyExpr = init->expr(0);
+    gen::ExprContext *keyExpr = init->key;
     SourceRange r = range(keyExpr);
     gen::PrimaryContext *p = barePrimary(keyExpr);
     if (Token *s = stringLiteral(p))
       return unescapeToken(s);
-    if (auto *np = dynamic_cast<gen::NamePrimaryContext *>(p)) {
-      gen::PathContext *path = np->path();
-      if (!path->anyIdent().empty()) {
+    if (p && primaryKind(p) == PrimaryKind::Name) {
+      gen::PathContext *path = as<gen::NamePrimaryContext>(p)->name;
+      if (!path->rest.empty()) {
         if (buildName(path))
           error(DiagCode::InvalidExpression, r,
                 "`" + pathText(path) + "` cannot be used as an attribute as it contains a namespace");
@@ -1608,9 +1599,8 @@ private:
         return std::nullopt;
       return id;
     }
-    if (auto *lp = dynamic_cast<gen::LiteralPrimaryContext *>(p);
-        lp && (lp->literal()->TRUE() || lp->literal()->FALSE())) {
-      checkIdent(lp->getText(), r);
+    if (isBoolLiteral(p)) {
+      checkIdent(textOf(range(p)), r);
       return std::nullopt;
     }
     error(DiagCode::InvalidExpression, r, "invalid attribute name " + quoteText(r),
@@ -1623,14 +1613,14 @@ private:
     llvm::StringSet<> keys;
     uint32_t depth = 0;
     bool ok = true;
-    for (gen::RecInitContext *init : rec->recInit()) {
+    for (gen::RecInitContext *init : rec->entries) {
       auto key = buildRecordKey(init);
-      Ex value = buildExpr(init->expr(init->IF() ? 0 : 1));
+      Ex value = buildExpr(init->value);
       if (!key || !value) {
         ok = false;
         continue;
       }
-      SourceRange keyRange = init->IF() ? range(init->IF()) : range(init->expr(0));
+      SourceRange keyRange = init->ifKey ? tokRange(init->ifKey) : range(init->key);
       if (!keys.insert(*key).second) {
         error(DiagCode::DuplicateRecordKey, keyRange,
               "duplicate key `" + escapeForMessage(*key) + "` in record literal");
@@ -1675,11 +1665,10 @@ public:
       return false;
     }
     input = std::make_unique<Utf8InputStream>(text);
-    lexer = std::make_unique<Lexer>(input.get());
-    lexer->removeErrorListeners();
-    tokens = std::make_unique<SegmentTokenStream>(lexer.get());
+    tokenSource = std::make_unique<antlr4::ListTokenSource>(lexTokens(*input));
+    tokens = std::make_unique<SegmentTokenStream>(tokenSource.get());
     tokens->fill();
-    parser = std::make_unique<gen>(tokens.get());
+    parser = std::make_unique<Parser>(tokens.get());
     parser->removeErrorListeners();
     parser->setErrorHandler(strategy);
     return true;
@@ -1769,20 +1758,12 @@ public:
 
   template <typename Fail> void lexError(Token *t, Fail &fail) {
     SourceRange r = builder.tokRange(t);
-    if (t->getType() == Lexer::UNTERMINATED_STRING) {
-      fail(DiagCode::UnterminatedString, {file, r.begin, r.begin + 1},
-           "unterminated string literal",
-           "try checking that all strings are closed properly");
-      return;
-    }
-    std::string ch = text.slice(r.begin, r.end).str();
-    std::string help;
-    if (ch == "'")
-      help = "strings must use double quotes, not single quotes";
-    else if (ch == "?")
-      help = "template slots are written `?principal` or `?resource`";
-    fail(DiagCode::InvalidToken, r, "invalid character `" + escapeForMessage(ch) + "`",
-         help);
+    bool unterminated = t->getType() == Lexer::UNTERMINATED_STRING;
+    SyntaxProblem p =
+        unterminated ? unterminatedString() : invalidCharacter(text.slice(r.begin, r.end));
+    if (unterminated)
+      r.end = r.begin + 1;
+    fail(p.code, r, std::move(p.message), std::move(p.help));
   }
 
   /// Runs `rule` on one segment, SLL first, LL on failure. Returns the
@@ -1862,13 +1843,13 @@ private:
   uint32_t file;
   const ParseOptions &options;
   unsigned errorBudget;
-  OffsetMap offsets;
+  CodePointOffsets offsets;
   Builder builder;
   DiagnosticEngine &diags;
   std::unique_ptr<Utf8InputStream> input;
-  std::unique_ptr<Lexer> lexer;
+  std::unique_ptr<antlr4::ListTokenSource> tokenSource;
   std::unique_ptr<SegmentTokenStream> tokens;
-  std::unique_ptr<gen> parser;
+  std::unique_ptr<Parser> parser;
   std::shared_ptr<StopAtFirstError> strategy = std::make_shared<StopAtFirstError>();
 };
 
