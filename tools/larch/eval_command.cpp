@@ -5,6 +5,8 @@
 
 #include "larch/engine.h"
 
+#include <nlohmann/json.hpp>
+
 #include <iostream>
 #include <string>
 
@@ -75,6 +77,22 @@ private:
 
 bool isBlank(const std::string &s) {
   return s.find_first_not_of(" \t\r\n") == std::string::npos;
+}
+
+/// True if `line` alone is a whole request object (it has a top-level
+/// `principal`). Seen while an earlier object is still open, it means that
+/// object was truncated: the line starts a new request instead of being
+/// swallowed by the broken one.
+bool startsNewRequest(const std::string &line) {
+  size_t first = line.find_first_not_of(" \t\r");
+  if (first == std::string::npos || line[first] != '{')
+    return false;
+  JsonBalance own;
+  own.feed(line);
+  if (!own.isComplete())
+    return false;
+  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
+  return j.is_object() && j.contains("principal");
 }
 
 } // namespace
@@ -160,6 +178,8 @@ int runEval(const std::vector<std::string> &args) {
   };
   while (std::getline(std::cin, line)) {
     ++lineNo;
+    if (!buffer.empty() && startsNewRequest(line))
+      decide(); // the open object never closed: report it, then go on
     if (buffer.empty()) {
       if (isBlank(line))
         continue;

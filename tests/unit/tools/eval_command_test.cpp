@@ -78,12 +78,14 @@ TEST(EvalCommandTest, MultiLineObjectsAndBadLinesKeepTheStreamGoing) {
   std::vector<std::string> lines;
   for (std::string l; std::getline(is, l);)
     lines.push_back(l);
-  ASSERT_EQ(lines.size(), 3u) << r.out;
+  ASSERT_EQ(lines.size(), 4u) << r.out;
   EXPECT_EQ(lines[0], R"({"decision":"allow","reasons":["policy0"],"errors":[]})");
   EXPECT_NE(lines[1].find("line 5: action: missing field `action`"), std::string::npos)
       << lines[1];
-  // An unclosed `[` swallows the rest of the input into one bad request.
+  // An unclosed `[` is reported on its own; the whole request on the next
+  // line is not swallowed by it but decided in its turn.
   EXPECT_NE(lines[2].find("line 6: invalid JSON"), std::string::npos) << lines[2];
+  EXPECT_EQ(lines[3], R"({"decision":"deny","reasons":[],"errors":[]})");
   EXPECT_EQ(r.exitCode, 1);
 }
 
