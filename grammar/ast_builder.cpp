@@ -8,8 +8,7 @@
 //   1. limits: input size, UTF-8 validity;
 //   2. lex the whole file with our lexer (lexer.cpp; errors are tokens of
 //      their own);
-//   3. pre-scan the tokens: split them into policies (at `;`, and before an
-//      `@` or `permit(`/`forbid(` that cannot continue the current policy),
+//   3. pre-scan the tokens (policy_splitter.cpp): split them into policies,
 //      report lexer errors, and measure bracket/`if` nesting so no deeper
 //      input ever reaches the recursive-descent parser;
 //   4. parse each policy with the `policy` rule, SLL first and LL only if
@@ -26,6 +25,7 @@
 #include "grammar/known_functions.h"
 #include "grammar/lexer.h"
 #include "grammar/parse.h"
+#include "grammar/policy_splitter.h"
 #include "grammar/syntax_checks.h"
 #include "grammar/syntax_messages.h"
 #include "grammar/unescape.h"
@@ -73,13 +73,12 @@ public:
 #include "grammar/tokens.def"
 #undef LARCH_TOKEN
 
-/// Lexes `input` with our lexer (lexer.h) into ANTLR tokens, ending with the
+/// Our lexer's tokens (lexer.h) of `input` as ANTLR tokens, ending with the
 /// end-of-input token the generated lexer would make.
-std::vector<std::unique_ptr<Token>> lexTokens(Utf8InputStream &input) {
-  std::vector<LexedToken> lexed;
-  uint32_t endLine = 1, endColumn = 0;
+std::vector<std::unique_ptr<Token>> toAntlrTokens(Utf8InputStream &input,
+                                                  const std::vector<LexedToken> &lexed,
+                                                  uint32_t endLine, uint32_t endColumn) {
   const std::u32string &text = input.codePoints();
-  lexPolicyText(text, lexed, endLine, endColumn);
   std::vector<std::unique_ptr<Token>> out;
   out.reserve(lexed.size() + 1);
   std::pair<antlr4::TokenSource *, antlr4::CharStream *> source{nullptr, &input};
@@ -226,17 +225,6 @@ private:
     if (!error)
       error = SyntaxError{t, std::move(expected)};
   }
-};
-
-/// One policy's tokens, [begin, end) in the token stream.
-struct Segment {
-  size_t begin = 0;
-  size_t end = 0;
-  bool failed = false; // the pre-scan found an error (reported in order)
-  DiagCode code = DiagCode::SyntaxError;
-  SourceRange errorRange;
-  std::string message;
-  std::string help;
 };
 
 /// Identifier-like tokens that may stand for an identifier in `expected`
@@ -1665,7 +1653,10 @@ public:
       return false;
     }
     input = std::make_unique<Utf8InputStream>(text);
-    tokenSource = std::make_unique<antlr4::ListTokenSource>(lexTokens(*input));
+    uint32_t endLine = 1, endColumn = 0;
+    lexPolicyText(input->codePoints(), lexed, endLine, endColumn);
+    tokenSource = std::make_unique<antlr4::ListTokenSource>(
+        toAntlrTokens(*input, lexed, endLine, endColumn));
     tokens = std::make_unique<SegmentTokenStream>(tokenSource.get());
     tokens->fill();
     parser = std::make_unique<Parser>(tokens.get());
@@ -1674,101 +1665,15 @@ public:
     return true;
   }
 
-  /// Splits the tokens into policies and checks nesting (see file comment).
-  /// With `split` false the whole input is one segment.
-  std::vector<Segment> scan(bool split) {
-    std::vector<Segment> segs;
-    size_t n = tokens->size() - 1; // the last token is EOF
-    Segment cur;
-    std::vector<char> stack; // '(' '[' '{' or 'i' for `if`
-    bool hasBody = false;
-    auto type = [&](size_t i) { return tokens->get(i)->getType(); };
-    auto close = [&](size_t end) {
-      cur.end = end;
-      if (cur.end > cur.begin)
-        segs.push_back(cur);
-      cur = Segment();
-      cur.begin = cur.end = end;
-      stack.clear();
-      hasBody = false;
-    };
-    auto fail = [&](DiagCode code, SourceRange r, std::string msg, std::string help) {
-      cur.failed = true;
-      cur.code = code;
-      cur.errorRange = r;
-      cur.message = std::move(msg);
-      cur.help = std::move(help);
-    };
-    auto push = [&](size_t i, char kind) {
-      stack.push_back(kind);
-      if (stack.size() > options.maxNestingDepth && !cur.failed)
-        fail(DiagCode::NestingTooDeep, builder.tokRange(tokens->get(i)),
-             "nesting is too deep (more than " + std::to_string(options.maxNestingDepth) +
-                 " levels)",
-             "brackets and `if` expressions count as one level each");
-    };
-    auto popIfs = [&] {
-      while (!stack.empty() && stack.back() == 'i')
-        stack.pop_back();
-    };
-    for (size_t i = 0; i < n; ++i) {
-      size_t t = type(i);
-      // `@` never appears inside a policy body, nor does `permit(` or
-      // `forbid(` (except as a method name after `.`), so they start the
-      // next policy even when the current one lacks its `;` or a bracket.
-      if (split && hasBody &&
-          (t == Lexer::AT ||
-           ((t == Lexer::PERMIT || t == Lexer::FORBID) && i + 1 < n &&
-            type(i + 1) == Lexer::LPAREN && type(i - 1) != Lexer::DOT &&
-            type(i - 1) != Lexer::COLONCOLON)))
-        close(i);
-      switch (t) {
-      case Lexer::LPAREN:
-        if (stack.empty() && !(i >= 2 && type(i - 2) == Lexer::AT))
-          hasBody = true;
-        push(i, '(');
-        break;
-      case Lexer::LBRACKET: push(i, '['); break;
-      case Lexer::LBRACE: push(i, '{'); break;
-      case Lexer::IF: push(i, 'i'); break;
-      case Lexer::RPAREN: case Lexer::RBRACKET: case Lexer::RBRACE:
-        popIfs();
-        if (!stack.empty())
-          stack.pop_back();
-        break;
-      case Lexer::COMMA: case Lexer::COLON:
-        popIfs();
-        break;
-      case Lexer::SEMI:
-        if (split)
-          close(i + 1);
-        break;
-      case Lexer::INVALID_CHAR:
-      case Lexer::UNTERMINATED_STRING:
-        if (!cur.failed)
-          lexError(tokens->get(i), fail);
-        break;
-      default:
-        break;
-      }
-    }
-    close(n);
-    return segs;
-  }
-
-  template <typename Fail> void lexError(Token *t, Fail &fail) {
-    SourceRange r = builder.tokRange(t);
-    bool unterminated = t->getType() == Lexer::UNTERMINATED_STRING;
-    SyntaxProblem p =
-        unterminated ? unterminatedString() : invalidCharacter(text.slice(r.begin, r.end));
-    if (unterminated)
-      r.end = r.begin + 1;
-    fail(p.code, r, std::move(p.message), std::move(p.help));
+  /// Splits the tokens into policies and checks nesting (policy_splitter.h).
+  std::vector<PolicySegment> scan(bool split) {
+    return splitPolicies(lexed, offsets, file, text, options.maxNestingDepth, split);
   }
 
   /// Runs `rule` on one segment, SLL first, LL on failure. Returns the
   /// context, or null after reporting the syntax error.
-  template <typename Ctx> Ctx *parseSegment(const Segment &seg, Ctx *(gen::*rule)()) {
+  template <typename Ctx>
+  Ctx *parseSegment(const PolicySegment &seg, Ctx *(gen::*rule)()) {
     auto *sim = parser->getInterpreter<antlr4::atn::ParserATNSimulator>();
     for (int attempt = 0; attempt < 2; ++attempt) {
       sim->setPredictionMode(attempt == 0 ? antlr4::atn::PredictionMode::SLL
@@ -1794,11 +1699,11 @@ public:
 
   bool parsePolicies(std::vector<ast::Policy> &out) {
     bool ok = true;
-    for (const Segment &seg : scan(/*split=*/true)) {
+    for (const PolicySegment &seg : scan(/*split=*/true)) {
       if (builder.budgetSpent())
         return false;
       if (seg.failed) {
-        builder.error(seg.code, seg.errorRange, seg.message, seg.help);
+        builder.error(seg.problem, seg.errorRange);
         ok = false;
         continue;
       }
@@ -1820,17 +1725,17 @@ public:
   }
 
   const ast::Expr *parseExpression() {
-    std::vector<Segment> segs = scan(/*split=*/false);
+    std::vector<PolicySegment> segs = scan(/*split=*/false);
     if (segs.empty()) {
       builder.error(DiagCode::SyntaxError, {file, 0, 0},
                     "unexpected end of input, expected an expression");
       return nullptr;
     }
     if (segs[0].failed) {
-      builder.error(segs[0].code, segs[0].errorRange, segs[0].message, segs[0].help);
+      builder.error(segs[0].problem, segs[0].errorRange);
       return nullptr;
     }
-    Segment whole = segs[0];
+    PolicySegment whole = segs[0];
     whole.end = tokens->size() - 1;
     gen::ExprEOFContext *c = parseSegment(whole, &gen::exprEOF);
     if (!c)
@@ -1847,6 +1752,7 @@ private:
   Builder builder;
   DiagnosticEngine &diags;
   std::unique_ptr<Utf8InputStream> input;
+  std::vector<LexedToken> lexed; // without the end of input
   std::unique_ptr<antlr4::ListTokenSource> tokenSource;
   std::unique_ptr<SegmentTokenStream> tokens;
   std::unique_ptr<Parser> parser;
