@@ -47,7 +47,9 @@ public:
     return z ^ (z >> 31);
   }
   /// Uniform in [0, n).
-  size_t below(size_t n) { return n == 0 ? 0 : next() % n; }
+  size_t below(size_t n) {
+    return n == 0 ? 0 : static_cast<size_t>((static_cast<unsigned __int128>(next()) * n) >> 64);
+  }
   /// True with probability percent/100.
   bool chance(unsigned percent) { return below(100) < percent; }
   template <typename T> const T &pick(const std::vector<T> &v) { return v[below(v.size())]; }
