@@ -67,7 +67,7 @@ public:
 };
 
 // Our lexer's token types are the generated lexer's.
-#define LARCH_TOKEN(Name, Value)                                                        \
+#define LARCH_TOKEN(Name, Value, _)                                                    \
   static_assert(static_cast<size_t>(TokenKind::Name) == Lexer::Name,                    \
                 "grammar/tokens.def is out of step with Larch.g4");
 #include "grammar/tokens.def"
@@ -227,72 +227,17 @@ private:
   }
 };
 
-/// Identifier-like tokens that may stand for an identifier in `expected`
-/// lists; shown once as "identifier".
-bool isKeywordToken(size_t t) {
-  switch (t) {
-  case Lexer::TRUE: case Lexer::FALSE: case Lexer::IF: case Lexer::THEN:
-  case Lexer::ELSE: case Lexer::IN: case Lexer::HAS: case Lexer::LIKE:
-  case Lexer::IS: case Lexer::PERMIT: case Lexer::FORBID: case Lexer::WHEN:
-  case Lexer::UNLESS: case Lexer::PRINCIPAL: case Lexer::ACTION:
-  case Lexer::RESOURCE: case Lexer::CONTEXT:
-    return true;
-  default:
-    return false;
+/// "`,` or `)`", "`,`, `]`, or an expression" (syntax_messages.h).
+std::string describeExpected(const antlr4::misc::IntervalSet &set) {
+  llvm::SmallVector<TokenKind, 16> kinds;
+  bool endOfInput = false;
+  for (ssize_t t : set.toList()) {
+    if (t == static_cast<ssize_t>(Token::EOF))
+      endOfInput = true;
+    else if (t > 0 && t <= static_cast<ssize_t>(Lexer::INVALID_CHAR))
+      kinds.push_back(static_cast<TokenKind>(t));
   }
-}
-
-/// Tokens that can start an expression (besides identifiers).
-bool isExprStartToken(size_t t) {
-  switch (t) {
-  case Lexer::INT: case Lexer::STRING: case Lexer::PRINCIPAL_SLOT:
-  case Lexer::RESOURCE_SLOT: case Lexer::OTHER_SLOT: case Lexer::LPAREN:
-  case Lexer::LBRACKET: case Lexer::LBRACE: case Lexer::BANG: case Lexer::MINUS:
-    return true;
-  default:
-    return false;
-  }
-}
-
-std::string tokenSpelling(const antlr4::dfa::Vocabulary &vocab, size_t type) {
-  switch (type) {
-  case Token::EOF: return "end of input";
-  case Lexer::IDENT: return "identifier";
-  case Lexer::INT: return "integer literal";
-  case Lexer::STRING: return "string literal";
-  case Lexer::OTHER_SLOT: return "template slot";
-  default: break;
-  }
-  std::string lit = vocab.getLiteralName(type);
-  if (lit.size() >= 2 && lit.front() == '\'' && lit.back() == '\'')
-    lit = lit.substr(1, lit.size() - 2);
-  return "`" + lit + "`";
-}
-
-/// "`,` or `)`", "`,`, `]`, or an expression".
-std::string describeExpected(const antlr4::dfa::Vocabulary &vocab,
-                             const antlr4::misc::IntervalSet &set) {
-  std::vector<size_t> types;
-  for (ssize_t t : set.toList())
-    if (t != static_cast<ssize_t>(Token::EPSILON) &&
-        t != static_cast<ssize_t>(Lexer::UNTERMINATED_STRING) &&
-        t != static_cast<ssize_t>(Lexer::INVALID_CHAR))
-      types.push_back(static_cast<size_t>(t));
-  bool hasIdent = std::count(types.begin(), types.end(), Lexer::IDENT) != 0;
-  bool exprLike = hasIdent &&
-                  std::count(types.begin(), types.end(), Lexer::INT) != 0 &&
-                  std::count(types.begin(), types.end(), Lexer::LBRACKET) != 0;
-  std::vector<std::string> words;
-  for (size_t t : types) {
-    if (hasIdent && isKeywordToken(t))
-      continue;
-    if (exprLike && (isExprStartToken(t) || t == Lexer::IDENT))
-      continue;
-    words.push_back(tokenSpelling(vocab, t));
-  }
-  if (exprLike)
-    words.push_back("an expression");
-  return listAlternatives(words);
+  return describeExpectedTokens(kinds, endOfInput);
 }
 
 // ----------------------------------------------------------- the builder
@@ -439,8 +384,7 @@ public:
   }
   std::string quoteText(SourceRange r) const { return quoteSnippet(textOf(r)); }
 
-  void reportSyntaxError(const SyntaxError &e, const antlr4::dfa::Vocabulary &vocab,
-                         antlr4::TokenStream &tokens) {
+  void reportSyntaxError(const SyntaxError &e, antlr4::TokenStream &tokens) {
     Token *t = e.token;
     // The synthetic end of a policy stands for the real token there.
     if (t && t->getType() == Token::EOF && t->getTokenIndex() < tokens.size() &&
@@ -451,7 +395,7 @@ public:
       msg = "unexpected end of input";
     else
       msg = "unexpected token `" + snippet(textOf(tokRange(t))) + "`";
-    std::string expected = describeExpected(vocab, e.expected);
+    std::string expected = describeExpected(e.expected);
     if (!expected.empty())
       msg += ", expected " + expected;
     std::string help;
@@ -1692,7 +1636,7 @@ public:
       if (result && !strategy->error)
         return result;
       if (attempt == 1 && strategy->error)
-        builder.reportSyntaxError(*strategy->error, parser->getVocabulary(), *tokens);
+        builder.reportSyntaxError(*strategy->error, *tokens);
     }
     return nullptr;
   }

@@ -16,7 +16,7 @@ namespace larch {
 
 /// Token types; the values are the generated lexer's (see tokens.def).
 enum class TokenKind : uint16_t {
-#define LARCH_TOKEN(Name, Value) Name = Value,
+#define LARCH_TOKEN(Name, Value, Spelling) Name = Value,
 #include "grammar/tokens.def"
 #undef LARCH_TOKEN
 };

@@ -1,9 +1,12 @@
 // Grammar phase helper: the wording shared by parse diagnostics (quoting
 // user text, listing alternatives, recurring help lines). Entry points:
-// snippet, quoteSnippet, listAlternatives. Pure functions over strings;
-// depends on LLVM ADT and support only (no AST, no ANTLR).
+// snippet, quoteSnippet, listAlternatives, describeExpectedTokens. Pure
+// functions over strings; depends on LLVM ADT, support and lexer.h (token
+// kinds) only (no AST, no ANTLR).
 #ifndef LARCH_GRAMMAR_SYNTAX_MESSAGES_H
 #define LARCH_GRAMMAR_SYNTAX_MESSAGES_H
+
+#include "grammar/lexer.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/StringRef.h"
@@ -27,6 +30,12 @@ std::string quoteSnippet(llvm::StringRef text);
 /// "a", "a or b", "a, b, or c". Empty when `words` is empty or longer than
 /// `maxWords`, as such a list helps nobody.
 std::string listAlternatives(llvm::ArrayRef<std::string> words, size_t maxWords = 8);
+
+/// What a syntax error expected, for "unexpected token `x`, expected ...":
+/// "end of input" (when `endOfInput`) and the tokens in `kinds` (ascending),
+/// with keywords folded into "identifier" and expression starts into "an
+/// expression". Empty when the list would not help.
+std::string describeExpectedTokens(llvm::ArrayRef<TokenKind> kinds, bool endOfInput);
 
 } // namespace larch
 
