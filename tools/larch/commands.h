@@ -13,6 +13,7 @@ enum ExitCode { ExitOk = 0, ExitFindings = 1, ExitUsage = 2 };
 
 int runCheck(const std::vector<std::string> &args);
 int runEval(const std::vector<std::string> &args);
+int runBench(const std::vector<std::string> &args);
 
 } // namespace larch::cli
 

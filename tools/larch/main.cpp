@@ -18,6 +18,9 @@ commands:
   eval --policies PATH [--entities FILE] [--schema FILE]
                     decide JSON requests read from stdin, one JSON decision
                     per request per line
+  bench --policies PATH --requests FILE [--entities FILE] [--schema FILE]
+                    measure load time, memory, decision latency, throughput
+                    and allocations per decision
 
 options:
   -h, --help        show this help; `larch <command> --help` shows a command's
@@ -48,6 +51,8 @@ int main(int argc, char **argv) {
     return larch::cli::runCheck(rest);
   if (command == "eval")
     return larch::cli::runEval(rest);
+  if (command == "bench")
+    return larch::cli::runBench(rest);
   std::cerr << "larch: unknown command `" << command
             << "` (try `larch --help`)\n";
   return larch::cli::ExitUsage;
