@@ -4,6 +4,8 @@
 
 #include "grammar/syntax_messages.h"
 
+#include "llvm/ADT/Twine.h"
+
 #include <limits>
 #include <vector>
 
@@ -12,7 +14,7 @@ namespace larch {
 std::optional<SyntaxProblem> checkIdentifier(llvm::StringRef id) {
   if (ast::isReservedIdentifier(id))
     return SyntaxProblem{DiagCode::ReservedIdentifier,
-                         "`" + id.str() + "` is a reserved identifier", kReservedHelp};
+                         (llvm::Twine("`") + id + "` is a reserved identifier").str(), kReservedHelp};
   if (id == "__cedar")
     return SyntaxProblem{DiagCode::ReservedIdentifier, "`__cedar` is reserved",
                          "`__cedar` is reserved for Cedar's built-in names"};
@@ -75,18 +77,22 @@ const KnownFunction *resolveCall(llvm::StringRef name, bool namespaced, CallStyl
   const KnownFunction *f = namespaced ? nullptr : lookupKnownFunction(name);
   bool method = style == CallStyle::Method;
   if (f && f->style != style) {
+    // Twine, not `"`" + std::string`: GCC 12 misreports the latter (-Wrestrict).
     problem = {DiagCode::InvalidCall,
-               "`" + name.str() + (method ? "` is a function, not a method"
-                                          : "` is a method, not a function"),
-               method ? "use a function-style call `" + name.str() + "(..)`"
-                      : "use a method-style call `e." + name.str() + "(..)`"};
+               (llvm::Twine("`") + name +
+                (method ? "` is a function, not a method" : "` is a method, not a function"))
+                   .str(),
+               method ? (llvm::Twine("use a function-style call `") + name + "(..)`").str()
+                      : (llvm::Twine("use a method-style call `e.") + name + "(..)`").str()};
     return nullptr;
   }
   if (!f) {
     std::string hint = suggestKnownFunction(name, style);
     problem = {DiagCode::UnknownFunction,
-               "`" + name.str() + (method ? "` is not a valid method" : "` is not a valid function"),
-               hint.empty() ? "" : "did you mean `" + hint + "`?"};
+               (llvm::Twine("`") + name +
+                (method ? "` is not a valid method" : "` is not a valid function"))
+                   .str(),
+               hint.empty() ? "" : (llvm::Twine("did you mean `") + hint + "`?").str()};
   }
   return f;
 }

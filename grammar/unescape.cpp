@@ -101,10 +101,10 @@ bool scan(llvm::StringRef s, bool allowStarEscape,
     case '\'': emit(Piece{Piece::CodePoint, {}, '\''}); break;
     case '"': emit(Piece{Piece::CodePoint, {}, '"'}); break;
     case '\n':
-      // Line continuation: skip the newline and the whitespace after it.
-      while (i < s.size() && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' ||
-                              s[i] == '\r'))
-        ++i;
+      // Rust would read this as a line continuation, but Cedar's string token
+      // (`\\.` with a regex `.` that excludes `\n`) never lexes it: reject.
+      fail(start, i, "write the line break without the backslash, or use `\\n`");
+      errors.back().message = "a line break cannot follow `\\` in a string";
       break;
     case '*':
       if (allowStarEscape)

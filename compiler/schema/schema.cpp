@@ -283,7 +283,10 @@ static void dumpAnnotations(std::string &out, const Annotations &annotations,
 }
 
 static std::string joinNames(llvm::ArrayRef<std::string> names) {
-  return "[" + llvm::join(names, ", ") + "]";
+  std::string out = "["; // built step by step: GCC 12 misreports `"[" + s` (-Wrestrict)
+  out += llvm::join(names, ", ");
+  out += "]";
+  return out;
 }
 
 std::string Schema::dump() const {

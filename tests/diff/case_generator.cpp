@@ -917,8 +917,8 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
   size_t conds = rng.chance(30) ? 0 : rng.chance(70) ? 1 : 2;
   if (rng.below(200) < 3) {
     // Lexical and folding corners; some make the whole policy set fail to
-    // parse, which both engines must agree on. (A backslash-newline inside a
-    // string is left out until tests/diff/findings.md #1 is fixed.)
+    // parse, which both engines must agree on (including a backslash before
+    // a line break inside a string, tests/diff/findings.md #1).
     static const std::vector<std::string> forms = {
         "(- 9223372036854775808 == 0)", "(-(9223372036854775808) == 0)", "(--1 == 1)",
         "(!!true)", "(- -1 == 1)", "(----1 == 1)", "(-----1 == -1)", "(!!!!!true)",
@@ -927,7 +927,8 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
         "(\"\\u{D800}\" == \"\")", "(\"\\x80\" == \"\")", "(\"\\u{10FFFF}\" != \"\")",
         "({a: 1, a: 2} == {a: 1})", "(principal.__cedar == 1)", "(if true then 1 else 2 == 1)",
         "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")",
-        "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))"};
+        "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))",
+        "(\"line\\\n   cont\" == \"linecont\")"};
     text += "\nwhen { " + rng.pick(forms) + " }";
   }
   for (size_t i = 0; i < conds; ++i) {

@@ -275,8 +275,8 @@ const char *const policyCases[] = {
        principal.getTag("k") like "*x\*y*" };)",
     R"(permit(principal, action, resource) when { A :: B :: "x" in principal };)",
     R"(permit(principal, action, resource) when { context has a.b.c && context.a.b.c };)",
-    R"(permit(principal, action, resource) when { "a\
-       continued" == "a" };)",
+    R"(permit(principal, action, resource) when { "a
+       raw line break" == "a" };)",
     ("permit(principal, action, resource);\nforbid(principal, action, resource);\n"
      "@id(\"third\")\npermit(principal, action, resource) when { !!!!context.a };"),
 };
