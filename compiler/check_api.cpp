@@ -6,18 +6,6 @@
 
 namespace larch {
 
-static void resolveLocations(std::vector<Diagnostic> &diags,
-                             const SourceManager &sm) {
-  for (Diagnostic &d : diags) {
-    if (!d.range.isValid() || d.range.file > sm.getNumFiles())
-      continue;
-    LineColumn lc = sm.getLineColumn(d.range.file, d.range.begin);
-    d.file = sm.getName(d.range.file).str();
-    d.line = lc.line;
-    d.column = lc.column;
-  }
-}
-
 template <typename LoadFn>
 static CheckResult runCheck(const CheckOptions &options, LoadFn load) {
   SourceManager sm;

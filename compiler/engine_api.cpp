@@ -19,17 +19,6 @@ namespace larch {
 
 namespace {
 
-void resolveLocations(std::vector<Diagnostic> &diags, const SourceManager &sm) {
-  for (Diagnostic &d : diags) {
-    if (!d.range.isValid() || d.range.file > sm.getNumFiles())
-      continue;
-    LineColumn lc = sm.getLineColumn(d.range.file, d.range.begin);
-    d.file = sm.getName(d.range.file).str();
-    d.line = lc.line;
-    d.column = lc.column;
-  }
-}
-
 /// Turns an engine's diagnostics into a LoadStatus.
 LoadStatus finish(DiagnosticEngine &diags, const SourceManager &sm) {
   LoadStatus st;

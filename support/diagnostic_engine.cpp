@@ -140,6 +140,17 @@ std::string formatDiagnostics(const std::vector<Diagnostic> &diags,
   return out;
 }
 
+void resolveLocations(std::vector<Diagnostic> &diags, const SourceManager &sm) {
+  for (Diagnostic &d : diags) {
+    if (!d.range.isValid() || d.range.file > sm.getNumFiles())
+      continue;
+    LineColumn lc = sm.getLineColumn(d.range.file, d.range.begin);
+    d.file = sm.getName(d.range.file).str();
+    d.line = lc.line;
+    d.column = lc.column;
+  }
+}
+
 std::string escapeForMessage(llvm::StringRef text) {
   std::string out;
   for (unsigned char c : text) {

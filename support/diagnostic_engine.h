@@ -64,6 +64,10 @@ std::string formatDiagnostic(const Diagnostic &diag, const SourceManager &sm,
 std::string formatDiagnostics(const std::vector<Diagnostic> &diags,
                               const SourceManager &sm, bool color = false);
 
+/// Fills in `file`, `line` and `column` of every located diagnostic, for
+/// handing diagnostics out through the public API where file ids mean nothing.
+void resolveLocations(std::vector<Diagnostic> &diags, const SourceManager &sm);
+
 /// Escapes user text for a message: control characters and non-printable bytes
 /// become `\n`, `\u{..}` and so on, so a message always stays on one line.
 std::string escapeForMessage(llvm::StringRef text);
