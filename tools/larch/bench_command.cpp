@@ -7,6 +7,7 @@
 // `larch` binary (below); the counter is read only around `authorize` calls.
 // Nothing here depends on the engine's internals.
 #include "commands.h"
+#include "engine_inputs.h"
 
 #include "larch/engine.h"
 
@@ -194,9 +195,8 @@ nlohmann::json percentilesJson(const Percentiles &p) {
 } // namespace
 
 int runBench(const std::vector<std::string> &args) {
-  std::vector<std::string> policyPaths;
-  std::string entitiesPath, schemaPath, requestsPath, engineName = "reference";
-  PolicyOptions policyOptions;
+  EngineInputs inputs;
+  std::string requestsPath, engineName = "reference";
   unsigned passes = 5;
   bool json = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -214,17 +214,12 @@ int runBench(const std::vector<std::string> &args) {
       std::cout << kBenchUsage;
       return ExitOk;
     }
-    if (a == "--policies") {
-      if (!value(v))
-        return ExitUsage;
-      policyPaths.push_back(v);
-    } else if (a == "--entities") {
-      if (!value(entitiesPath))
-        return ExitUsage;
-    } else if (a == "--schema") {
-      if (!value(schemaPath))
-        return ExitUsage;
-    } else if (a == "--requests") {
+    ArgResult shared = parseEngineArg("bench", args, i, inputs);
+    if (shared == ArgResult::BadUsage)
+      return ExitUsage;
+    if (shared == ArgResult::Consumed)
+      continue;
+    if (a == "--requests") {
       if (!value(requestsPath))
         return ExitUsage;
     } else if (a == "--engine") {
@@ -245,8 +240,6 @@ int runBench(const std::vector<std::string> &args) {
         return ExitUsage;
       }
       passes = unsigned(n);
-    } else if (a == "--positional-ids") {
-      policyOptions.positionalIds = true;
     } else if (a == "--json") {
       json = true;
     } else {
@@ -255,7 +248,7 @@ int runBench(const std::vector<std::string> &args) {
       return ExitUsage;
     }
   }
-  if (policyPaths.empty() || requestsPath.empty()) {
+  if (inputs.policyPaths.empty() || requestsPath.empty()) {
     std::cerr << "larch bench: `--policies PATH` and `--requests FILE` are required\n"
               << kBenchUsage;
     return ExitUsage;
@@ -281,34 +274,14 @@ int runBench(const std::vector<std::string> &args) {
   // Load, timing each step and the resident memory after it.
   const uint64_t rssStart = procStatusBytes("VmRSS");
   Engine engine;
-  auto t0 = Clock::now();
-  LoadStatus st = engine.loadPolicyPaths(policyPaths, policyOptions);
-  const double policiesSeconds = seconds(Clock::now() - t0);
-  if (!st.ok) {
-    std::cerr << st.rendered << "larch bench: the policies do not load\n";
+  LoadTimes times;
+  uint64_t rssPolicies = 0;
+  if (!loadEngine("bench", inputs, engine, &times,
+                  [&] { rssPolicies = procStatusBytes("VmRSS"); }))
     return ExitUsage;
-  }
-  const uint64_t rssPolicies = procStatusBytes("VmRSS");
   const size_t policyCount = engine.getPolicyIds().size();
-  double schemaSeconds = 0, entitiesSeconds = 0;
-  if (!schemaPath.empty()) {
-    t0 = Clock::now();
-    st = engine.loadSchemaFile(schemaPath);
-    schemaSeconds = seconds(Clock::now() - t0);
-    if (!st.ok) {
-      std::cerr << st.rendered << "larch bench: the schema does not load\n";
-      return ExitUsage;
-    }
-  }
-  if (!entitiesPath.empty()) {
-    t0 = Clock::now();
-    st = engine.loadEntitiesFile(entitiesPath);
-    entitiesSeconds = seconds(Clock::now() - t0);
-    if (!st.ok) {
-      std::cerr << st.rendered << "larch bench: the entities do not load\n";
-      return ExitUsage;
-    }
-  }
+  const double policiesSeconds = times.policies;
+  const double schemaSeconds = times.schema, entitiesSeconds = times.entities;
   const uint64_t rssLoaded = procStatusBytes("VmRSS");
 
   // Prepared requests for the library call; lines this splitter cannot read
@@ -365,7 +338,7 @@ int runBench(const std::vector<std::string> &args) {
 
   // Throughput without per-call timing: CPU time and wall clock.
   const double cpu0 = cpuSeconds();
-  t0 = Clock::now();
+  auto t0 = Clock::now();
   size_t allowedCount = 0;
   for (unsigned pass = 0; pass < passes; ++pass)
     for (size_t i = 0; i < lines.size(); ++i)

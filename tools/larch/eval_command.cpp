@@ -2,6 +2,7 @@
 // JSON decision per request on stdout, in order. Uses the public engine API
 // (larch/engine.h) only.
 #include "commands.h"
+#include "engine_inputs.h"
 
 #include "larch/engine.h"
 
@@ -98,68 +99,33 @@ bool startsNewRequest(const std::string &line) {
 } // namespace
 
 int runEval(const std::vector<std::string> &args) {
-  std::vector<std::string> policyPaths;
-  std::string entitiesPath, schemaPath;
-  PolicyOptions policyOptions;
+  EngineInputs inputs;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
-    auto value = [&](std::string &out) {
-      if (i + 1 >= args.size()) {
-        std::cerr << "larch eval: `" << a << "` needs a value\n";
-        return false;
-      }
-      out = args[++i];
-      return true;
-    };
     if (a == "-h" || a == "--help") {
       std::cout << kEvalUsage;
       return ExitOk;
     }
-    if (a == "--policies") {
-      std::string p;
-      if (!value(p))
-        return ExitUsage;
-      policyPaths.push_back(p);
-    } else if (a == "--entities") {
-      if (!value(entitiesPath))
-        return ExitUsage;
-    } else if (a == "--schema") {
-      if (!value(schemaPath))
-        return ExitUsage;
-    } else if (a == "--positional-ids") {
-      policyOptions.positionalIds = true;
-    } else {
-      std::cerr << "larch eval: unexpected argument `" << a
-                << "` (try `larch eval --help`)\n";
+    switch (parseEngineArg("eval", args, i, inputs)) {
+    case ArgResult::Consumed:
+      continue;
+    case ArgResult::BadUsage:
       return ExitUsage;
+    case ArgResult::NotMine:
+      break;
     }
+    std::cerr << "larch eval: unexpected argument `" << a
+              << "` (try `larch eval --help`)\n";
+    return ExitUsage;
   }
-  if (policyPaths.empty()) {
+  if (inputs.policyPaths.empty()) {
     std::cerr << "larch eval: `--policies PATH` is required\n" << kEvalUsage;
     return ExitUsage;
   }
 
   Engine engine;
-  LoadStatus st = engine.loadPolicyPaths(policyPaths, policyOptions);
-  if (!st.ok) {
-    std::cerr << st.rendered << "larch eval: the policies do not load\n";
+  if (!loadEngine("eval", inputs, engine))
     return ExitUsage;
-  }
-  // The schema first: entities are parsed with it.
-  if (!schemaPath.empty()) {
-    st = engine.loadSchemaFile(schemaPath);
-    if (!st.ok) {
-      std::cerr << st.rendered << "larch eval: the schema does not load\n";
-      return ExitUsage;
-    }
-  }
-  if (!entitiesPath.empty()) {
-    st = engine.loadEntitiesFile(entitiesPath);
-    if (!st.ok) {
-      std::cerr << st.rendered << "larch eval: the entities do not load\n";
-      return ExitUsage;
-    }
-  }
 
   bool allRead = true;
   std::string buffer, line;

@@ -1,0 +1,63 @@
+// The `larch` CLI: shared engine options and loading (engine_inputs.h).
+#include "engine_inputs.h"
+
+#include <chrono>
+#include <iostream>
+
+namespace larch::cli {
+
+ArgResult parseEngineArg(const std::string &command,
+                         const std::vector<std::string> &args, size_t &i,
+                         EngineInputs &inputs) {
+  const std::string &a = args[i];
+  std::string *target = a == "--schema"     ? &inputs.schemaPath
+                        : a == "--entities" ? &inputs.entitiesPath
+                                            : nullptr;
+  if (a == "--positional-ids") {
+    inputs.policyOptions.positionalIds = true;
+    return ArgResult::Consumed;
+  }
+  if (a != "--policies" && !target)
+    return ArgResult::NotMine;
+  if (i + 1 >= args.size()) {
+    std::cerr << "larch " << command << ": `" << a << "` needs a value\n";
+    return ArgResult::BadUsage;
+  }
+  if (target)
+    *target = args[++i];
+  else
+    inputs.policyPaths.push_back(args[++i]);
+  return ArgResult::Consumed;
+}
+
+bool loadEngine(const std::string &command, const EngineInputs &inputs,
+                Engine &engine, LoadTimes *times,
+                const std::function<void()> &afterPolicies) {
+  using Clock = std::chrono::steady_clock;
+  LoadTimes local;
+  LoadTimes &t = times ? *times : local;
+  auto step = [&](const char *what, double &seconds, auto load) {
+    auto start = Clock::now();
+    LoadStatus st = load();
+    seconds = std::chrono::duration<double>(Clock::now() - start).count();
+    if (!st.ok)
+      std::cerr << st.rendered << "larch " << command << ": " << what << "\n";
+    return st.ok;
+  };
+  if (!step("the policies do not load", t.policies, [&] {
+        return engine.loadPolicyPaths(inputs.policyPaths, inputs.policyOptions);
+      }))
+    return false;
+  if (afterPolicies)
+    afterPolicies();
+  if (!inputs.schemaPath.empty() &&
+      !step("the schema does not load", t.schema, [&] { return engine.loadSchemaFile(inputs.schemaPath); }))
+    return false;
+  if (!inputs.entitiesPath.empty() &&
+      !step("the entities do not load", t.entities,
+            [&] { return engine.loadEntitiesFile(inputs.entitiesPath); }))
+    return false;
+  return true;
+}
+
+} // namespace larch::cli
