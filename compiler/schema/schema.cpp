@@ -289,47 +289,66 @@ static std::string joinNames(llvm::ArrayRef<std::string> names) {
   return out;
 }
 
+// Built with separate appends: GCC 12 misreports `"lit" + std::string`
+// temporaries as overlapping copies (-Wrestrict).
 std::string Schema::dump() const {
   std::string out;
   for (const auto &[name, ns] : namespaces) {
     dumpAnnotations(out, ns.annotations, "");
-    out += "namespace " + (name.empty() ? std::string("\"\"") : name) + "\n";
+    out += "namespace ";
+    out += (name.empty() ? std::string("\"\"") : name) + "\n";
   }
   for (const auto &[name, ct] : commonTypes) {
     dumpAnnotations(out, ct.annotations, "");
-    out += "type " + name + " = " + ct.type->str() + "\n";
+    out += "type ";
+    out += name + " = " + ct.type->str() + "\n";
   }
   for (const auto &[name, et] : entityTypes) {
     dumpAnnotations(out, et.annotations, "");
-    out += "entity " + name;
+    out += "entity ";
+    out += name;
     if (et.enumIds) {
       std::vector<std::string> quoted;
       for (const auto &id : *et.enumIds)
         quoted.push_back(quoteString(id));
-      out += " enum [" + llvm::join(quoted, ", ") + "]\n";
+      out += " enum [";
+      out += llvm::join(quoted, ", ") + "]\n";
       continue;
     }
-    if (!et.memberOfTypes.empty())
-      out += " in " + joinNames(et.memberOfTypes);
-    out += " " + et.shape->str();
-    if (et.tags)
-      out += " tags " + et.tags->str();
-    if (!et.ancestorTypes.empty())
-      out += " ancestors " + joinNames(et.ancestorTypes);
+    if (!et.memberOfTypes.empty()) {
+      out += " in ";
+      out += joinNames(et.memberOfTypes);
+    }
+    out += " ";
+    out += et.shape->str();
+    if (et.tags) {
+      out += " tags ";
+      out += et.tags->str();
+    }
+    if (!et.ancestorTypes.empty()) {
+      out += " ancestors ";
+      out += joinNames(et.ancestorTypes);
+    }
     out += "\n";
   }
   for (const auto &[uid, action] : actions) {
     dumpAnnotations(out, action.annotations, "");
-    out += "action " + uid.str();
+    out += "action ";
+    out += uid.str();
     if (!action.memberOf.empty()) {
       std::vector<std::string> parents;
       for (const auto &p : action.memberOf)
         parents.push_back(p.str());
-      out += " in [" + llvm::join(parents, ", ") + "]";
+      out += " in [";
+      out += llvm::join(parents, ", ") + "]";
     }
-    out += " principal " + joinNames(action.principalTypes) + " resource " +
-           joinNames(action.resourceTypes) + " context " +
-           action.context->str() + "\n";
+    out += " principal ";
+    out += joinNames(action.principalTypes);
+    out += " resource ";
+    out += joinNames(action.resourceTypes);
+    out += " context ";
+    out += action.context->str();
+    out += "\n";
   }
   return out;
 }
