@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build pkg-config
   antlr4 libantlr4-runtime-dev
-  llvm-14-dev clang-14 libclang-rt-14-dev
+  llvm-14-dev zlib1g-dev clang-14 libclang-rt-14-dev
   nlohmann-json3-dev libsimdjson-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
