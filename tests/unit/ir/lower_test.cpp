@@ -10,9 +10,6 @@
 #include "compiler/reference/authorizer.h"
 #include "compiler/schema/cedar_schema_parser.h"
 #include "ir_interpreter.h"
-// The unit-test build compiles only `*_test.cpp` files and tests/testlib/, so
-// the test-only interpreter is compiled as part of this file, its one user.
-#include "ir_interpreter.cpp"
 #include "testlib/corpus.h"
 
 #include <gtest/gtest.h>
