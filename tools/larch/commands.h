@@ -12,6 +12,7 @@ namespace larch::cli {
 enum ExitCode { ExitOk = 0, ExitFindings = 1, ExitUsage = 2 };
 
 int runCheck(const std::vector<std::string> &args);
+int runCompile(const std::vector<std::string> &args);
 int runEval(const std::vector<std::string> &args);
 int runBench(const std::vector<std::string> &args);
 

@@ -15,6 +15,8 @@ usage: larch <command> [options] [args]
 commands:
   check PATH...     parse Cedar policy files (or directories of .cedar files)
                     and report every error, compiler-style
+  compile --dump PATH...
+                    print the policies' intermediate representation
   eval --policies PATH [--entities FILE] [--schema FILE]
                     decide JSON requests read from stdin, one JSON decision
                     per request per line
@@ -49,6 +51,8 @@ int main(int argc, char **argv) {
   }
   if (command == "check")
     return larch::cli::runCheck(rest);
+  if (command == "compile")
+    return larch::cli::runCompile(rest);
   if (command == "eval")
     return larch::cli::runEval(rest);
   if (command == "bench")

@@ -1,0 +1,66 @@
+// `larch compile --dump` end to end: runs the built CLI on a policy file.
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace {
+
+struct CliRun {
+  int exitCode = -1;
+  std::string out;
+};
+
+CliRun runLarch(const std::string &args) {
+  std::string cmd = std::string(LARCH_CLI_PATH) + " compile " + args + " 2>&1";
+  CliRun r;
+  FILE *p = popen(cmd.c_str(), "r");
+  char buf[4096];
+  size_t n;
+  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
+    r.out.append(buf, n);
+  int status = pclose(p);
+  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return r;
+}
+
+std::string writePolicies(const std::string &name, const std::string &text) {
+  std::string path = std::filesystem::temp_directory_path().string() + "/larch_compile_" +
+                     std::to_string(::getpid()) + "_" + name + ".cedar";
+  std::ofstream(path) << text;
+  return path;
+}
+
+} // namespace
+
+TEST(CompileCommandTest, DumpsSharedNodesAndPolicies) {
+  std::string path = writePolicies(
+      "ok", "permit(principal, action, resource) when { context.risk < 50 };\n"
+            "forbid(principal, action, resource is Doc) unless { context.risk < 50 };\n");
+  CliRun r = runLarch("--dump " + path);
+  std::remove(path.c_str());
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  // One `lt` node serves both policies.
+  size_t first = r.out.find("= lt ");
+  ASSERT_NE(first, std::string::npos) << r.out;
+  EXPECT_EQ(r.out.find("= lt ", first + 1), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("policy0 permit"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("policy1 forbid"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("resource is Doc"), std::string::npos) << r.out;
+}
+
+TEST(CompileCommandTest, ErrorsAndUsage) {
+  std::string path = writePolicies("bad", "permit(principal, action);\n");
+  CliRun bad = runLarch("--dump " + path);
+  std::remove(path.c_str());
+  EXPECT_EQ(bad.exitCode, 1);
+  EXPECT_NE(bad.out.find("error:"), std::string::npos) << bad.out;
+  EXPECT_EQ(runLarch("").exitCode, 2);
+  EXPECT_EQ(runLarch("--bogus x").exitCode, 2);
+  CliRun help = runLarch("--help");
+  EXPECT_EQ(help.exitCode, 0);
+  EXPECT_NE(help.out.find("usage: larch compile"), std::string::npos);
+}
