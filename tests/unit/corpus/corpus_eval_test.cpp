@@ -14,6 +14,7 @@
 #include "compiler/reference/authorizer.h"
 #include "compiler/schema/cedar_schema_parser.h"
 #include "testlib/corpus.h"
+#include "testlib/corpus_request.h"
 
 #include <gtest/gtest.h>
 
@@ -146,28 +147,14 @@ void runTest(const std::string &root, const std::string &testPath, Caches &cache
   for (const json::Json &r : t["requests"]) {
     std::string where = testPath + " request " + std::to_string(index++) + " (" +
                         r.value("description", "") + ")";
-    runtime::Request request;
-    std::optional<runtime::EntityUid> uids[3];
-    const char *names[] = {"principal", "action", "resource"};
-    bool parsed = true;
-    for (int i = 0; i < 3 && parsed; ++i) {
-      uids[i] = json::parseEntityUidJson(r[names[i]], names[i], jerr);
-      parsed = uids[i].has_value();
-    }
-    std::optional<runtime::Value> context;
-    if (parsed) {
-      request.principal = *uids[0];
-      request.action = *uids[1];
-      request.resource = *uids[2];
-      context = json::parseContextJson(r["context"], request.action, schema, jerr);
-      parsed = context.has_value();
-    }
-    if (!parsed) {
+    std::optional<runtime::Request> parsedRequest =
+        testlib::parseCorpusRequest(r, schema, jerr);
+    if (!parsedRequest) {
       ++counts.failed;
       counts.failures.push_back(where + ": request does not parse: " + jerr.str());
       continue;
     }
-    request.context = std::move(*context);
+    runtime::Request &request = *parsedRequest;
     reference::Decision d = reference::authorize(policies, request, view);
 
     std::set<std::string> reasons(d.reasons.begin(), d.reasons.end());

@@ -11,6 +11,7 @@
 #include "compiler/schema/cedar_schema_parser.h"
 #include "ir_interpreter.h"
 #include "testlib/corpus.h"
+#include "testlib/corpus_request.h"
 
 #include <gtest/gtest.h>
 
@@ -308,27 +309,13 @@ void runCorpusTest(const std::string &root, const std::string &path, CorpusCount
   for (const json::Json &r : t["requests"]) {
     ++counts.requests;
     std::string where = path + " request " + std::to_string(index++);
-    runtime::Request request;
-    std::optional<runtime::EntityUid> uids[3];
-    const char *names[] = {"principal", "action", "resource"};
-    bool parsed = true;
-    for (int i = 0; i < 3 && parsed; ++i) {
-      uids[i] = json::parseEntityUidJson(r[names[i]], names[i], jerr);
-      parsed = uids[i].has_value();
-    }
-    std::optional<runtime::Value> context;
-    if (parsed) {
-      request.principal = *uids[0];
-      request.action = *uids[1];
-      request.resource = *uids[2];
-      context = json::parseContextJson(r["context"], request.action, &*schema, jerr);
-      parsed = context.has_value();
-    }
-    if (!parsed) {
+    std::optional<runtime::Request> parsedRequest =
+        testlib::parseCorpusRequest(r, &*schema, jerr);
+    if (!parsedRequest) {
       fail(counts, where + ": request does not parse");
       continue;
     }
-    request.context = std::move(*context);
+    runtime::Request &request = *parsedRequest;
     reference::Decision want = reference::authorize(policies, request, view);
     ir::testing::IrDecision got = ir::testing::authorizeIr(*module, request, view);
     std::vector<std::string> wantErrors;
