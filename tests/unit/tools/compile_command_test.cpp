@@ -1,30 +1,18 @@
 // `larch compile --dump` end to end: runs the built CLI on a policy file.
+#include "testlib/run_cli.h"
+
 #include <gtest/gtest.h>
 
-#include <cstdio>
 #include <filesystem>
 #include <fstream>
-#include <sys/wait.h>
 #include <unistd.h>
 
 namespace {
 
-struct CliRun {
-  int exitCode = -1;
-  std::string out;
-};
+using larch::testlib::CliRun;
 
 CliRun runLarch(const std::string &args) {
-  std::string cmd = std::string(LARCH_CLI_PATH) + " compile " + args + " 2>&1";
-  CliRun r;
-  FILE *p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    r.out.append(buf, n);
-  int status = pclose(p);
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return larch::testlib::runLarch("compile " + args);
 }
 
 std::string writePolicies(const std::string &name, const std::string &text) {

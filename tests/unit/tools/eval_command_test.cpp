@@ -1,37 +1,21 @@
 // `larch eval` end to end: runs the built CLI on requests from a file.
 #include "testlib/corpus.h"
+#include "testlib/run_cli.h"
 
 #include <gtest/gtest.h>
 
 #include <cstdio>
 #include <sstream>
-#include <sys/wait.h>
 #include <unistd.h>
 #include <filesystem>
 #include <fstream>
 
 namespace {
 
-struct CliRun {
-  int exitCode = -1;
-  std::string out;
-};
+using larch::testlib::CliRun;
 
 CliRun runLarch(const std::string &args, const std::string &stdinText) {
-  std::string dir = std::filesystem::temp_directory_path().string();
-  std::string in = dir + "/larch_eval_test_" + std::to_string(::getpid()) + ".jsonl";
-  std::ofstream(in) << stdinText;
-  std::string cmd = std::string(LARCH_CLI_PATH) + " eval " + args + " < " + in + " 2>&1";
-  CliRun r;
-  FILE *p = popen(cmd.c_str(), "r");
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0)
-    r.out.append(buf, n);
-  int status = pclose(p);
-  r.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::remove(in.c_str());
-  return r;
+  return larch::testlib::runLarch("eval " + args, stdinText);
 }
 
 const std::string Dir = std::string(LARCH_SOURCE_DIR) + "/stdlib-policies/agent-tools";
