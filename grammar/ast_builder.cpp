@@ -671,6 +671,27 @@ private:
   /// The relational operator's token type.
   static size_t opType(gen::RelOpContext *op) { return op->op->getType(); }
 
+  /// The token type of a scope's `==` or `in`; any other operator (`=`
+  /// included) is reported and gives nothing. `scope` names the scope in
+  /// the message (`policy`, `action`).
+  std::optional<size_t> scopeOperator(gen::RelOpContext *op, llvm::StringRef scope,
+                                      llvm::StringRef help) {
+    size_t t = opType(op);
+    if (t == Lexer::ASSIGN) {
+      error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
+            "try using `==` instead");
+      return std::nullopt;
+    }
+    if (t != Lexer::EQ && t != Lexer::IN) {
+      error(DiagCode::InvalidScopeOperator, range(op),
+            "invalid operator in the " + scope.str() + " scope: `" +
+                textOf(range(op)).str() + "`",
+            help.str());
+      return std::nullopt;
+    }
+    return t;
+  }
+
   void buildEntityScope(gen::ScopeVarContext *v, ast::VarKind var, ast::EntityScope &out) {
     out.range = range(v);
     if (!checkScopeVar(v, var))
@@ -686,19 +707,11 @@ private:
       out.op = type ? ast::EntityScope::Op::Is : ast::EntityScope::Op::Any;
       return;
     }
-    gen::RelOpContext *op = v->op;
-    size_t t = opType(op);
-    if (t == Lexer::ASSIGN) {
-      error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
-            "try using `==` instead");
+    std::optional<size_t> op = scopeOperator(
+        v->op, "policy", "policy scope clauses can only use `==`, `in`, `is`, or `_ is _ in _`");
+    if (!op)
       return;
-    }
-    if (t != Lexer::EQ && t != Lexer::IN) {
-      error(DiagCode::InvalidScopeOperator, range(op),
-            "invalid operator in the policy scope: `" + textOf(range(op)).str() + "`",
-            "policy scope clauses can only use `==`, `in`, `is`, or `_ is _ in _`");
-      return;
-    }
+    size_t t = *op;
     if (t == Lexer::IN && isIsExpr(v->rhs)) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "when `is` and `in` are used together, `is` must come first",
@@ -733,19 +746,11 @@ private:
     }
     if (!v->op)
       return;
-    gen::RelOpContext *op = v->op;
-    size_t t = opType(op);
-    if (t == Lexer::ASSIGN) {
-      error(DiagCode::UnsupportedOperator, range(op), "`=` is not a valid operator",
-            "try using `==` instead");
+    std::optional<size_t> op =
+        scopeOperator(v->op, "action", "action scope clauses can only use `==` or `in`");
+    if (!op)
       return;
-    }
-    if (t != Lexer::EQ && t != Lexer::IN) {
-      error(DiagCode::InvalidScopeOperator, range(op),
-            "invalid operator in the action scope: `" + textOf(range(op)).str() + "`",
-            "action scope clauses can only use `==` or `in`");
-      return;
-    }
+    size_t t = *op;
     if (t == Lexer::IN && isIsExpr(v->rhs)) {
       error(DiagCode::InvalidScopeOperator, range(v),
             "`is` cannot appear in the action scope",
