@@ -123,6 +123,10 @@ struct Policy {
   EntityScope resource;
   /// The whole condition, scope included; evaluates to a Bool or an error.
   NodeId condition = 0;
+  /// The conditions alone (`when`/`unless` conjoined, `true` if none): what
+  /// remains to evaluate once the scope is known to hold. Not checked to be
+  /// a Bool (a lone `when { 1 }`); evaluators check the result.
+  NodeId body = 0;
   SourceRange range;
 };
 

@@ -434,6 +434,7 @@ bool Lowerer::lowerPolicy(const ast::Policy &p, const std::string &id,
   for (const std::optional<NodeId> &scope : {principal, action, resource})
     if (scope)
       conjoin(*scope, p.range);
+  std::optional<NodeId> conditions;
   for (const ast::Condition &c : p.conditions) {
     NodeId body = lowerExpr(*c.body);
     if (!c.isWhen)
@@ -442,10 +443,12 @@ bool Lowerer::lowerPolicy(const ast::Policy &p, const std::string &id,
       // `when { e }` alone must still check that `e` is a Bool.
       cond = boolLit(true, p.range);
     conjoin(body, c.range);
+    conditions = conditions ? mkAnd(*conditions, body, c.range) : body;
   }
   if (!cond)
     cond = boolLit(true, p.range);
   out.condition = *cond;
+  out.body = conditions ? *conditions : boolLit(true, p.range);
   m.getPolicies().push_back(std::move(out));
   return true;
 }

@@ -1,0 +1,95 @@
+//===- runtime/compiled/decision_index.h - Candidate policies -----*- C++ -*-===//
+//
+// Phase: runtime (built by the compiler from the policies' scopes, read on
+// every decision).
+// Entry points: DecisionIndex::build, DecisionIndex::lookup.
+// Depends on LLVM ADT and the compiled value types; never on grammar/ or
+// compiler/.
+//
+// A trie over the fixed heads of policy scopes, one request feature per
+// level: the action, then the principal, then the resource. Each node has an
+// `any` child (scope `Any`) and keyed children: `== e`, `in e` (reflexive,
+// probed with the entity and each of its ancestors) and `is T` (a sub-node
+// whose `any` child is `is T` and whose `in` children are `is T in e`). The
+// leaves list policies; a lookup returns the union of the leaves it reaches,
+// sorted and unique. It is exact: a policy is returned iff its scope holds,
+// so candidates are evaluated from their condition on (PolicyInfo::bodyEntry).
+//
+// All keyed edges of the trie live in one hash table keyed by integers (node,
+// edge kind, id), so a probe is one integer hash and nothing hashes strings.
+// docs/architecture.md says why this shape (measurements included).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LARCH_RUNTIME_COMPILED_DECISION_INDEX_H
+#define LARCH_RUNTIME_COMPILED_DECISION_INDEX_H
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace larch::rt {
+
+class World;
+struct PolicyInfo;
+
+class DecisionIndex {
+public:
+  /// Builds the trie over `policies` (their scope specs; action scope
+  /// entities read from `actionScopeEntities`).
+  void build(llvm::ArrayRef<PolicyInfo> policies,
+             llvm::ArrayRef<uint32_t> actionScopeEntities);
+
+  /// The policies whose scope holds for (principal, action, resource),
+  /// ascending, into `out` (cleared first; its capacity is reused).
+  void lookup(const World &world, uint32_t principal, uint32_t action,
+              uint32_t resource, std::vector<uint32_t> &out) const;
+
+  /// A readable dump of the trie, for `larch compile --dump` and tests.
+  std::string dump(const std::vector<std::string> &policyIds,
+                   const class SymbolTable &symbols) const;
+
+  size_t getNumNodes() const { return nodes.size(); }
+  size_t getMemoryUsage() const;
+
+private:
+  enum Level : uint8_t { ActionLevel, PrincipalLevel, ResourceLevel, LeafLevel };
+  enum EdgeKind : uint8_t { EqEdge, InEdge, IsEdge };
+  static constexpr uint32_t None = UINT32_MAX;
+
+  struct Node {
+    Level level;
+    bool hasEq = false, hasIn = false, hasIs = false;
+    /// Child for scope `Any`; for an `is T` sub-node, the `is T` child.
+    uint32_t any = None;
+    /// Leaf only: getLeafPolicies()[first, first + count).
+    uint32_t first = 0, count = 0;
+  };
+
+  static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
+    return (static_cast<uint64_t>(node) << 34) | (static_cast<uint64_t>(kind) << 32) | id;
+  }
+  uint32_t findEdge(uint32_t node, EdgeKind kind, uint32_t id) const {
+    auto it = edges.find(edgeKey(node, kind, id));
+    return it == edges.end() ? None : it->second;
+  }
+  uint32_t newNode(Level level);
+  uint32_t childFor(uint32_t node, EdgeKind kind, uint32_t id, Level childLevel);
+  uint32_t anyChild(uint32_t node, Level childLevel);
+  void walk(uint32_t node, const World &world, const uint32_t request[3],
+            std::vector<uint32_t> &out) const;
+  void walkEntity(uint32_t node, const World &world, const uint32_t request[3],
+                  uint32_t entity, std::vector<uint32_t> &out) const;
+
+  std::vector<Node> nodes;
+  llvm::DenseMap<uint64_t, uint32_t> edges;
+  std::vector<uint32_t> leafPolicies;
+  uint32_t root = None;
+};
+
+} // namespace larch::rt
+
+#endif // LARCH_RUNTIME_COMPILED_DECISION_INDEX_H

@@ -1,0 +1,154 @@
+//===- runtime/compiled/prepared_request.h - A request in ids ------*- C++ -*-===//
+//
+// Phase: runtime (compiled evaluation data).
+// Entry points: PreparedRequest (fill it with prepareRequest, or name by name
+// through its intern/add methods as the JSON decoder does), World (what one
+// decision reads: a FlatStore with the request's own names and entities
+// layered over it).
+// Depends on flat_store.h and runtime/request.h; never on grammar/ or
+// compiler/.
+//
+// Preparing turns names into ids once (this is where strings are hashed), so
+// deciding never does. Names the store does not know (an unknown principal,
+// a context key no policy or entity uses, an entity given only in this
+// request) get request-local ids after the store's. A PreparedRequest is
+// reusable: clear() keeps its memory, so preparing in a loop stops
+// allocating once its buffers are large enough.
+//
+// Request entities (Larch's per-request `entities`) are layered over the
+// store as runtime::EntityStore::buildLayer layers them: an entity also in
+// the store must be identical to it; ancestors are closed through both.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LARCH_RUNTIME_COMPILED_PREPARED_REQUEST_H
+#define LARCH_RUNTIME_COMPILED_PREPARED_REQUEST_H
+
+#include "runtime/compiled/arena.h"
+#include "runtime/compiled/flat_store.h"
+#include "runtime/compiled/val.h"
+#include "runtime/entity_store.h"
+#include "runtime/request.h"
+
+#include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringMap.h"
+
+#include <string>
+#include <vector>
+
+namespace larch::rt {
+
+class PreparedRequest {
+public:
+  /// Starts a new request against `store` (which must outlive this request's
+  /// use); keeps allocated memory.
+  void clear(const FlatStore &store);
+
+  /// Ids for names, the store's if it has them, else request-local ones.
+  uint32_t internType(llvm::StringRef name);
+  uint32_t internAttr(llvm::StringRef name);
+  uint32_t internEntity(llvm::StringRef type, llvm::StringRef id);
+  Arena &getArena() { return arena; }
+
+  void setPrincipal(uint32_t e) { principal = e; }
+  void setAction(uint32_t e) { action = e; }
+  void setResource(uint32_t e) { resource = e; }
+  /// A Record Val whose payload lives in getArena() (or is static).
+  void setContext(Val record) { context = record; }
+
+  /// Adds the request's own entities (after every id they use is interned).
+  /// On a conflict with the store or a cycle, returns false with a message.
+  bool setRequestEntities(const runtime::EntityStore &layer, std::string &error);
+
+  uint32_t getPrincipal() const { return principal; }
+  uint32_t getAction() const { return action; }
+  uint32_t getResource() const { return resource; }
+  const Val &getContext() const { return context; }
+  const FlatStore &getStore() const { return *store; }
+
+  // Request-local names (ids from the store's counts upwards).
+  llvm::StringRef getLocalType(uint32_t t) const;
+  llvm::StringRef getLocalAttr(uint32_t a) const;
+  uint32_t getLocalEntityType(uint32_t e) const;
+  llvm::StringRef getLocalEntityId(uint32_t e) const;
+
+  /// The request's overlay for entity `e` (its own record or ancestors
+  /// extended through request entities), or null when the store's view holds.
+  struct Overlay {
+    uint32_t entity;
+    bool hasRecord;
+    llvm::ArrayRef<Field> attrs;
+    llvm::ArrayRef<Tag> tags;
+    llvm::ArrayRef<uint32_t> ancestors; // sorted
+  };
+  const Overlay *findOverlay(uint32_t e) const;
+  bool hasOverlays() const { return !overlays.empty(); }
+
+private:
+  const FlatStore *store = nullptr;
+  uint32_t principal = 0, action = 0, resource = 0;
+  Val context;
+  Arena arena;
+  std::vector<std::string> localTypes, localAttrs;
+  struct LocalEntity {
+    uint32_t type;
+    std::string id;
+  };
+  std::vector<LocalEntity> localEntities;
+  llvm::StringMap<uint32_t> localTypeIds, localAttrIds, localEntityIds;
+  std::vector<Overlay> overlays; // sorted by entity
+};
+
+/// Converts a runtime request (and its optional request entities, layered
+/// over the store's entities) into `out`. Fails only on a conflicting or
+/// cyclic request entity (message in `error`).
+bool prepareRequest(const FlatStore &store, const runtime::Request &request,
+                    const runtime::EntityStore *requestEntities,
+                    PreparedRequest &out, std::string &error);
+
+/// Converts a runtime value into a Val whose payload lives in `out`'s arena,
+/// interning names through `out`.
+Val toVal(const runtime::Value &v, PreparedRequest &out);
+
+/// What one decision reads: the store with the request's overlays. Cheap to
+/// construct; every accessor is read-only and allocation-free.
+class World {
+public:
+  explicit World(const PreparedRequest &request)
+      : store(request.getStore()), request(request),
+        numStoreEntities(store.getNumEntities()), layered(request.hasOverlays()) {}
+
+  uint32_t getType(uint32_t e) const;
+  bool hasRecord(uint32_t e) const;
+  llvm::ArrayRef<Field> getAttrs(uint32_t e) const;
+  /// The attribute `key` of entity `e`, or null (also when e has no record).
+  const Val *findAttr(uint32_t e, uint32_t key) const;
+  llvm::ArrayRef<Tag> getTags(uint32_t e) const;
+  /// The tag named `key`, or null; binary search by bytes.
+  const Val *findTag(uint32_t e, llvm::StringRef key) const;
+  /// Proper ancestors, sorted.
+  llvm::ArrayRef<uint32_t> getAncestors(uint32_t e) const;
+  /// Cedar's `in` on entities: e == ancestor or ancestor is an ancestor of e.
+  bool isIn(uint32_t e, uint32_t ancestor) const;
+
+  /// Names, for messages and for converting results back.
+  std::string getEntityText(uint32_t e) const;
+  llvm::StringRef getTypeName(uint32_t t) const;
+  llvm::StringRef getAttrName(uint32_t a) const;
+  /// Cedar-like text of a value (as runtime::Value::str prints it).
+  std::string str(const Val &v) const;
+  /// The runtime::Value equal to `v` (for tests and slow paths).
+  runtime::Value toValue(const Val &v) const;
+
+  const PreparedRequest &getRequest() const { return request; }
+
+private:
+  const FlatStore &store;
+  const PreparedRequest &request;
+  uint32_t numStoreEntities;
+  bool layered;
+};
+
+} // namespace larch::rt
+
+#endif // LARCH_RUNTIME_COMPILED_PREPARED_REQUEST_H

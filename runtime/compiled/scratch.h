@@ -1,0 +1,67 @@
+//===- runtime/compiled/scratch.h - Per-call state, owned by the caller -*- C++ -*-===//
+//
+// Phase: runtime (evaluation).
+// Entry points: EvalScratch, EvalError.
+// Depends on the compiled value types only.
+//
+// Everything a decision writes lives here, so a Program stays immutable and
+// shared, and a caller that reuses one EvalScratch per thread decides without
+// heap allocation (cel-cpp's FlatExpressionEvaluatorState, OPA's sync.Pool).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LARCH_RUNTIME_COMPILED_SCRATCH_H
+#define LARCH_RUNTIME_COMPILED_SCRATCH_H
+
+#include "runtime/compiled/arena.h"
+#include "runtime/compiled/val.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace larch::rt {
+
+class Program;
+
+/// What went wrong in one policy (formatted only when asked, by
+/// formatEvalError). Trivially copyable.
+struct EvalError {
+  uint32_t code = 0; // the VM's error code (vm.cpp)
+  uint32_t pc = 0;   // the failing instruction
+  Val a, b;          // offending operands, if any (payloads may live in the
+                     // scratch arena: format before the next decision)
+};
+
+/// A policy that errored during a decision.
+struct PolicyErrorRec {
+  uint32_t policy = 0;
+  EvalError error;
+};
+
+class EvalScratch {
+public:
+  /// Sizes the buffers for `program` (once per program; cheap if already
+  /// large enough).
+  void reserveFor(const Program &program);
+
+  // Decision state (authorize.cpp).
+  std::vector<uint32_t> candidates;
+  std::vector<uint32_t> reasons;
+  std::vector<PolicyErrorRec> errors;
+
+  // VM state (vm.cpp).
+  Arena arena;                       // values built while deciding
+  std::vector<Val> stack;
+  struct MemoSlot {
+    uint32_t epoch = 0;
+    bool isError = false;
+    Val value;
+    EvalError error;
+  };
+  std::vector<MemoSlot> memo;
+  uint32_t epoch = 0;
+};
+
+} // namespace larch::rt
+
+#endif // LARCH_RUNTIME_COMPILED_SCRATCH_H

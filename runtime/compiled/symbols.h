@@ -1,0 +1,76 @@
+//===- runtime/compiled/symbols.h - Interned names -----------------*- C++ -*-===//
+//
+// Phase: runtime (compiled evaluation data).
+// Entry point: SymbolTable.
+// Depends on LLVM ADT only.
+//
+// Dense ids for attribute (and record key) names, entity type names and
+// entity uids. A Program owns the table of the names its policies use; a
+// FlatStore copies it and appends the names of its entities, so a Program's
+// ids stay valid in every store built for it; a PreparedRequest appends
+// names seen only in one request beyond the store's (see prepared_request.h).
+// Lookups hash strings, so they happen while loading or preparing a request,
+// never while deciding.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LARCH_RUNTIME_COMPILED_SYMBOLS_H
+#define LARCH_RUNTIME_COMPILED_SYMBOLS_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace larch::rt {
+
+/// "No such symbol".
+inline constexpr uint32_t NoSymbol = UINT32_MAX;
+
+class SymbolTable {
+public:
+  uint32_t internAttr(llvm::StringRef name) { return intern(attrIds, attrs, name); }
+  uint32_t internType(llvm::StringRef name) { return intern(typeIds, types, name); }
+  uint32_t internEntity(uint32_t type, llvm::StringRef id);
+
+  uint32_t lookupAttr(llvm::StringRef name) const { return lookup(attrIds, name); }
+  uint32_t lookupType(llvm::StringRef name) const { return lookup(typeIds, name); }
+  uint32_t lookupEntity(uint32_t type, llvm::StringRef id) const;
+
+  llvm::StringRef getAttr(uint32_t a) const { return attrs[a]; }
+  llvm::StringRef getType(uint32_t t) const { return types[t]; }
+  uint32_t getEntityType(uint32_t e) const { return entities[e].type; }
+  llvm::StringRef getEntityId(uint32_t e) const { return entities[e].id; }
+  /// `Type::"id"` in Cedar's text form.
+  std::string getEntityText(uint32_t e) const;
+
+  uint32_t getNumAttrs() const { return static_cast<uint32_t>(attrs.size()); }
+  uint32_t getNumTypes() const { return static_cast<uint32_t>(types.size()); }
+  uint32_t getNumEntities() const { return static_cast<uint32_t>(entities.size()); }
+
+  /// Bytes held (for memory reports).
+  size_t getMemoryUsage() const;
+
+private:
+  struct EntityName {
+    uint32_t type;
+    std::string id;
+  };
+  static uint32_t intern(llvm::StringMap<uint32_t> &ids, std::vector<std::string> &names,
+                         llvm::StringRef s);
+  static uint32_t lookup(const llvm::StringMap<uint32_t> &ids, llvm::StringRef s) {
+    auto it = ids.find(s);
+    return it == ids.end() ? NoSymbol : it->second;
+  }
+  static std::string entityKey(uint32_t type, llvm::StringRef id);
+
+  std::vector<std::string> attrs, types;
+  std::vector<EntityName> entities;
+  llvm::StringMap<uint32_t> attrIds, typeIds, entityIds;
+};
+
+} // namespace larch::rt
+
+#endif // LARCH_RUNTIME_COMPILED_SYMBOLS_H
