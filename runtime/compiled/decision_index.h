@@ -34,6 +34,7 @@
 namespace larch::rt {
 
 class World;
+class SymbolTable;
 struct PolicyInfo;
 
 class DecisionIndex {
@@ -49,8 +50,8 @@ public:
               uint32_t resource, std::vector<uint32_t> &out) const;
 
   /// A readable dump of the trie, for `larch compile --dump` and tests.
-  std::string dump(const std::vector<std::string> &policyIds,
-                   const class SymbolTable &symbols) const;
+  std::string dump(llvm::ArrayRef<PolicyInfo> policies,
+                   const SymbolTable &symbols) const;
 
   size_t getNumNodes() const { return nodes.size(); }
   size_t getMemoryUsage() const;
@@ -61,7 +62,9 @@ private:
   static constexpr uint32_t None = UINT32_MAX;
 
   struct Node {
-    Level level;
+    Level level = LeafLevel;
+    /// An `is T` sub-node: tests the same entity as its parent.
+    bool isTypeNode = false;
     bool hasEq = false, hasIn = false, hasIs = false;
     /// Child for scope `Any`; for an `is T` sub-node, the `is T` child.
     uint32_t any = None;
@@ -76,9 +79,16 @@ private:
     auto it = edges.find(edgeKey(node, kind, id));
     return it == edges.end() ? None : it->second;
   }
-  uint32_t newNode(Level level);
-  uint32_t childFor(uint32_t node, EdgeKind kind, uint32_t id, Level childLevel);
+  uint32_t newNode(Level level, bool isTypeNode = false);
+  uint32_t childFor(uint32_t node, EdgeKind kind, uint32_t id, Level childLevel,
+                    bool isTypeNode = false);
   uint32_t anyChild(uint32_t node, Level childLevel);
+  /// The children of `node` (testing one entity) that an entity scope selects.
+  void insertScope(uint32_t node, const struct EntityScopeSpec &scope, Level childLevel,
+                   std::vector<uint32_t> &children);
+  void dumpNode(uint32_t node, unsigned depth, llvm::ArrayRef<PolicyInfo> policies,
+                const SymbolTable &symbols,
+                const std::vector<std::vector<uint32_t>> &kids, std::string &out) const;
   void walk(uint32_t node, const World &world, const uint32_t request[3],
             std::vector<uint32_t> &out) const;
   void walkEntity(uint32_t node, const World &world, const uint32_t request[3],
@@ -88,6 +98,8 @@ private:
   llvm::DenseMap<uint64_t, uint32_t> edges;
   std::vector<uint32_t> leafPolicies;
   uint32_t root = None;
+  /// Labels of edges, for dump() only: child node -> (kind, id).
+  std::vector<std::pair<uint32_t, uint64_t>> edgeLabels;
 };
 
 } // namespace larch::rt

@@ -1,0 +1,61 @@
+// decide: Cedar's authorization over the candidate policies (see authorize.h).
+#include "runtime/compiled/authorize.h"
+
+#include "runtime/compiled/vm.h"
+
+#include <numeric>
+
+namespace larch::rt {
+
+DecisionView decide(const Program &program, const PreparedRequest &request,
+                    EvalScratch &scratch, CandidateMode mode) {
+  scratch.arena.reset();
+  if (++scratch.epoch == 0) {
+    // Epoch wrapped: forget every memoised value explicitly.
+    for (EvalScratch::MemoSlot &slot : scratch.memo)
+      slot.epoch = 0;
+    scratch.epoch = 1;
+  }
+  World world(request);
+  std::vector<uint32_t> &candidates = scratch.candidates;
+  bool checkScope = mode == CandidateMode::AllPolicies;
+  if (checkScope) {
+    candidates.resize(program.getPolicies().size());
+    std::iota(candidates.begin(), candidates.end(), 0u);
+  } else {
+    program.getIndex().lookup(world, request.getPrincipal(), request.getAction(),
+                              request.getResource(), candidates);
+  }
+  scratch.reasons.clear();
+  scratch.errors.clear();
+  llvm::ArrayRef<PolicyInfo> policies = program.getPolicies();
+  bool anyForbid = false;
+  EvalError error;
+  for (uint32_t p : candidates) {
+    switch (evaluatePolicy(program, p, checkScope, world, scratch, error)) {
+    case PolicyOutcome::NotSatisfied:
+      break;
+    case PolicyOutcome::Satisfied:
+      scratch.reasons.push_back(p);
+      anyForbid |= policies[p].isForbid;
+      break;
+    case PolicyOutcome::Error:
+      scratch.errors.push_back(PolicyErrorRec{p, error});
+      break;
+    }
+  }
+  // Forbid overrides permit: the reasons are the satisfied policies of the
+  // winning effect (a Deny with no satisfied forbid has none).
+  std::vector<uint32_t> &reasons = scratch.reasons;
+  DecisionView view;
+  view.allowed = !anyForbid && !reasons.empty();
+  if (anyForbid)
+    reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
+                                 [&](uint32_t p) { return !policies[p].isForbid; }),
+                  reasons.end());
+  view.reasons = reasons;
+  view.errors = scratch.errors;
+  return view;
+}
+
+} // namespace larch::rt

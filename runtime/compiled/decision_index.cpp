@@ -1,0 +1,239 @@
+// DecisionIndex: the scope trie (see decision_index.h).
+#include "runtime/compiled/decision_index.h"
+
+#include "runtime/compiled/prepared_request.h"
+#include "runtime/compiled/program.h"
+
+#include <algorithm>
+
+namespace larch::rt {
+
+uint32_t DecisionIndex::newNode(Level level, bool isTypeNode) {
+  Node n;
+  n.level = level;
+  n.isTypeNode = isTypeNode;
+  nodes.push_back(n);
+  edgeLabels.emplace_back(None, 0);
+  return static_cast<uint32_t>(nodes.size() - 1);
+}
+
+uint32_t DecisionIndex::childFor(uint32_t node, EdgeKind kind, uint32_t id,
+                                 Level childLevel, bool isTypeNode) {
+  uint64_t key = edgeKey(node, kind, id);
+  auto it = edges.find(key);
+  if (it != edges.end())
+    return it->second;
+  uint32_t child = newNode(childLevel, isTypeNode);
+  edges[key] = child;
+  edgeLabels[child] = {node, key};
+  Node &n = nodes[node];
+  n.hasEq |= kind == EqEdge;
+  n.hasIn |= kind == InEdge;
+  n.hasIs |= kind == IsEdge;
+  return child;
+}
+
+uint32_t DecisionIndex::anyChild(uint32_t node, Level childLevel) {
+  if (nodes[node].any == None) {
+    uint32_t child = newNode(childLevel);
+    nodes[node].any = child;
+    edgeLabels[child] = {node, UINT64_MAX};
+  }
+  return nodes[node].any;
+}
+
+void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
+                                Level childLevel, std::vector<uint32_t> &children) {
+  using Op = EntityScopeSpec::Op;
+  switch (scope.op) {
+  case Op::Any:
+    children.push_back(anyChild(node, childLevel));
+    return;
+  case Op::Eq:
+    children.push_back(childFor(node, EqEdge, scope.entity, childLevel));
+    return;
+  case Op::In:
+    children.push_back(childFor(node, InEdge, scope.entity, childLevel));
+    return;
+  case Op::Is:
+  case Op::IsIn: {
+    Level same = nodes[node].level;
+    uint32_t typeNode = childFor(node, IsEdge, scope.type, same, /*isTypeNode=*/true);
+    children.push_back(scope.op == Op::Is
+                           ? anyChild(typeNode, childLevel)
+                           : childFor(typeNode, InEdge, scope.entity, childLevel));
+    return;
+  }
+  }
+}
+
+void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
+                          llvm::ArrayRef<uint32_t> actionScopeEntities) {
+  nodes.clear();
+  edges.clear();
+  leafPolicies.clear();
+  edgeLabels.clear();
+  root = newNode(ActionLevel);
+  std::vector<std::vector<uint32_t>> leaves; // by node id (leaf nodes only)
+  std::vector<uint32_t> actionNodes, principalNodes, leafNodes;
+  for (uint32_t i = 0; i < policies.size(); ++i) {
+    const PolicyInfo &p = policies[i];
+    actionNodes.clear();
+    switch (p.action.op) {
+    case ActionScopeSpec::Op::Any:
+      actionNodes.push_back(anyChild(root, PrincipalLevel));
+      break;
+    case ActionScopeSpec::Op::Eq:
+    case ActionScopeSpec::Op::In: {
+      EdgeKind kind = p.action.op == ActionScopeSpec::Op::Eq ? EqEdge : InEdge;
+      for (uint32_t e : actionScopeEntities.slice(p.action.first, p.action.count))
+        actionNodes.push_back(childFor(root, kind, e, PrincipalLevel));
+      break;
+    }
+    }
+    principalNodes.clear();
+    for (uint32_t a : actionNodes)
+      insertScope(a, p.principal, ResourceLevel, principalNodes);
+    leafNodes.clear();
+    for (uint32_t pn : principalNodes)
+      insertScope(pn, p.resource, LeafLevel, leafNodes);
+    for (uint32_t leaf : leafNodes) {
+      if (leaves.size() <= leaf)
+        leaves.resize(nodes.size());
+      // `in [a, b]` may reach one leaf twice.
+      if (leaves[leaf].empty() || leaves[leaf].back() != i)
+        leaves[leaf].push_back(i);
+    }
+  }
+  leaves.resize(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (nodes[n].level != LeafLevel)
+      continue;
+    nodes[n].first = static_cast<uint32_t>(leafPolicies.size());
+    nodes[n].count = static_cast<uint32_t>(leaves[n].size());
+    leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
+  }
+}
+
+void DecisionIndex::walk(uint32_t node, const World &world, const uint32_t request[3],
+                         std::vector<uint32_t> &out) const {
+  const Node &n = nodes[node];
+  if (n.level == LeafLevel) {
+    out.insert(out.end(), leafPolicies.begin() + n.first,
+               leafPolicies.begin() + n.first + n.count);
+    return;
+  }
+  walkEntity(node, world, request, request[n.level], out);
+}
+
+void DecisionIndex::walkEntity(uint32_t node, const World &world,
+                               const uint32_t request[3], uint32_t entity,
+                               std::vector<uint32_t> &out) const {
+  const Node &n = nodes[node];
+  if (n.any != None)
+    walk(n.any, world, request, out);
+  if (n.hasEq)
+    if (uint32_t c = findEdge(node, EqEdge, entity); c != None)
+      walk(c, world, request, out);
+  if (n.hasIn) {
+    if (uint32_t c = findEdge(node, InEdge, entity); c != None)
+      walk(c, world, request, out);
+    for (uint32_t a : world.getAncestors(entity))
+      if (uint32_t c = findEdge(node, InEdge, a); c != None)
+        walk(c, world, request, out);
+  }
+  if (n.hasIs)
+    if (uint32_t c = findEdge(node, IsEdge, world.getType(entity)); c != None)
+      walkEntity(c, world, request, entity, out);
+}
+
+void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t action,
+                           uint32_t resource, std::vector<uint32_t> &out) const {
+  out.clear();
+  if (root == None)
+    return;
+  // ORDER Level: the request feature each level tests.
+  const uint32_t request[3] = {action, principal, resource};
+  walk(root, world, request, out);
+  // Several leaves may be reached; each keeps policy order, the union must too.
+  if (!std::is_sorted(out.begin(), out.end()))
+    std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+}
+
+size_t DecisionIndex::getMemoryUsage() const {
+  return nodes.capacity() * sizeof(Node) + edges.getMemorySize() +
+         leafPolicies.capacity() * sizeof(uint32_t) +
+         edgeLabels.capacity() * sizeof(edgeLabels[0]);
+}
+
+namespace {
+
+const char *levelName(unsigned level) {
+  static const char *names[] = {"action", "principal", "resource", "leaf"};
+  return names[level];
+}
+
+} // namespace
+
+void DecisionIndex::dumpNode(uint32_t node, unsigned depth,
+                             llvm::ArrayRef<PolicyInfo> policies,
+                             const SymbolTable &symbols,
+                             const std::vector<std::vector<uint32_t>> &kids,
+                             std::string &out) const {
+  const Node &n = nodes[node];
+  if (n.level == LeafLevel) {
+    out += ":";
+    for (uint32_t k = n.first; k < n.first + n.count; ++k)
+      out += " " + policies[leafPolicies[k]].id;
+    out += "\n";
+    return;
+  }
+  out += "\n";
+  // Children in a stable order: any, then keyed edges sorted by label.
+  std::vector<std::pair<std::string, uint32_t>> children;
+  if (n.any != None)
+    children.emplace_back(n.isTypeNode ? "" : "any", n.any);
+  for (uint32_t c : kids[node]) {
+    uint64_t key = edgeLabels[c].second;
+    if (key == UINT64_MAX)
+      continue;
+    auto kind = static_cast<EdgeKind>((key >> 32) & 3);
+    uint32_t id = static_cast<uint32_t>(key);
+    std::string label = kind == EqEdge   ? "== " + symbols.getEntityText(id)
+                        : kind == InEdge ? "in " + symbols.getEntityText(id)
+                                         : "is " + symbols.getType(id).str();
+    children.emplace_back(label, c);
+  }
+  std::sort(children.begin(), children.end());
+  for (auto &[label, child] : children) {
+    out.append(2 * (depth + 1), ' ');
+    const Node &cn = nodes[child];
+    if (cn.isTypeNode) {
+      out += std::string(levelName(n.level)) + " " + label;
+      dumpNode(child, depth + 1, policies, symbols, kids, out);
+      continue;
+    }
+    if (n.isTypeNode)
+      out += label.empty() ? "(any)" : label;
+    else
+      out += std::string(levelName(n.level)) + " " + label;
+    dumpNode(child, depth + 1, policies, symbols, kids, out);
+  }
+}
+
+std::string DecisionIndex::dump(llvm::ArrayRef<PolicyInfo> policies,
+                                const SymbolTable &symbols) const {
+  std::string out = "index";
+  std::vector<std::vector<uint32_t>> kids(nodes.size());
+  for (uint32_t c = 0; c < nodes.size(); ++c)
+    if (edgeLabels[c].first != None)
+      kids[edgeLabels[c].first].push_back(c);
+  if (root != None)
+    dumpNode(root, 0, policies, symbols, kids, out);
+  else
+    out += "\n";
+  return out;
+}
+
+} // namespace larch::rt
