@@ -1,8 +1,9 @@
-// Public API implementation of larch/engine.h and larch/decision.h: owns the
-// loaded policies, schema and entities, and answers requests with the
-// reference authorizer (compiler/reference). Converts internal types to std
-// types; nothing throws out of here.
-#include "larch/engine.h"
+// Public API implementation of larch/engine.h, loading: policies, schema,
+// entities and template links, each load building new immutable states and
+// publishing them as one snapshot (compiler/engine_snapshot.h). Deciding is
+// in engine_decide.cpp. Converts internal types to std types; nothing throws
+// out of here.
+#include "compiler/engine_impl.h"
 
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
@@ -90,102 +91,61 @@ std::string Decision::toJson() const {
   return out;
 }
 
-struct Engine::Impl {
-  std::unique_ptr<SourceManager> policySources = std::make_unique<SourceManager>();
-  LoadedPolicies policies;
-  std::unique_ptr<schema::Schema> schema;
-  std::string entitiesName;
-  std::optional<json::Json> entitiesJson;
-  runtime::EntityStore store;
-  struct Link {
-    std::string templateId, newId;
-    reference::SlotValues slots;
-  };
-  std::vector<Link> links;
-  std::vector<reference::PolicyInstance> instances;
 
-  /// Static policies plus every link, in order.
-  void rebuildInstances() {
-    instances = reference::collectStaticPolicies(policies.set);
-    std::vector<Link> kept;
-    for (Link &l : links) {
-      const ast::Policy *t = findPolicy(l.templateId);
-      std::string why;
-      if (!t)
-        continue;
-      if (auto inst = reference::linkTemplate(*t, l.newId, l.slots, why)) {
-        instances.push_back(std::move(*inst));
-        kept.push_back(std::move(l));
-      }
-    }
-    links = std::move(kept);
+Engine::Impl::Impl() {
+  auto parsed = std::make_shared<engine::ParsedPolicies>();
+  auto ps = std::make_shared<engine::PolicyState>();
+  ps->parsed = std::move(parsed);
+  DiagnosticEngine diags;
+  bool compiled = ps->compile(diags);
+  assert(compiled && "an empty policy set compiles");
+  (void)compiled;
+  std::shared_ptr<const engine::DataState> d;
+  buildData(std::nullopt, "", nullptr, d);
+  publish(std::move(ps), std::move(d), "");
+}
+
+LoadStatus Engine::Impl::buildData(const std::optional<json::Json> &entities,
+                                   const std::string &name,
+                                   std::shared_ptr<const schema::Schema> schema,
+                                   std::shared_ptr<const engine::DataState> &out) const {
+  std::vector<runtime::Entity> list;
+  if (entities) {
+    json::JsonError err;
+    auto parsed = json::parseEntitiesJson(*entities, schema.get(), err);
+    if (!parsed)
+      return failure(DiagCode::EntityDataInvalid, name, err.str());
+    list = std::move(*parsed);
   }
+  if (schema)
+    for (runtime::Entity &a : json::getSchemaActionEntities(*schema))
+      list.push_back(std::move(a));
+  std::string why;
+  auto built = runtime::EntityStore::build(std::move(list), why);
+  if (!built)
+    return failure(DiagCode::EntityHierarchyInvalid, name, why);
+  auto d = std::make_shared<engine::DataState>();
+  d->schema = std::move(schema);
+  d->store = std::move(*built);
+  out = std::move(d);
+  return success();
+}
 
-  const ast::Policy *findPolicy(const std::string &id) const {
-    for (const ast::Policy &p : policies.set.policies)
-      if (p.id == id)
-        return &p;
-    return nullptr;
-  }
+LoadStatus Engine::Impl::publish(std::shared_ptr<const engine::PolicyState> newPolicies,
+                                 std::shared_ptr<const engine::DataState> newData,
+                                 const std::string &dataName) {
+  std::string why;
+  auto snap = engine::makeSnapshot(newPolicies, newData, generation + 1, why);
+  if (!snap)
+    return failure(DiagCode::EntityHierarchyInvalid, dataName, why);
+  policies = std::move(newPolicies);
+  data = std::move(newData);
+  ++generation;
+  current.store(std::move(snap));
+  return success();
+}
 
-  /// Builds the store from the entity JSON (if any) and the schema's actions.
-  LoadStatus rebuildStore() {
-    std::vector<runtime::Entity> entities;
-    if (entitiesJson) {
-      json::JsonError err;
-      auto parsed = json::parseEntitiesJson(*entitiesJson, schema.get(), err);
-      if (!parsed)
-        return failure(DiagCode::EntityDataInvalid, entitiesName, err.str());
-      entities = std::move(*parsed);
-    }
-    if (schema)
-      for (runtime::Entity &a : json::getSchemaActionEntities(*schema))
-        entities.push_back(std::move(a));
-    std::string why;
-    auto built = runtime::EntityStore::build(std::move(entities), why);
-    if (!built)
-      return failure(DiagCode::EntityHierarchyInvalid, entitiesName, why);
-    store = std::move(*built);
-    return success();
-  }
-
-  template <typename LoadFn> LoadStatus loadPolicies(LoadFn load) {
-    auto sm = std::make_unique<SourceManager>();
-    DiagnosticEngine diags;
-    LoadedPolicies loaded;
-    load(*sm, loaded, diags);
-    LoadStatus st = finish(diags, *sm);
-    if (!st.ok)
-      return st;
-    policySources = std::move(sm);
-    policies = std::move(loaded);
-    rebuildInstances();
-    return st;
-  }
-
-  Decision decide(const runtime::Request &request,
-                  const std::vector<runtime::Entity> *extra) const {
-    Decision out;
-    std::optional<runtime::EntityStore> layer;
-    if (extra) {
-      std::string why;
-      layer = runtime::EntityStore::buildLayer(*extra, store, why);
-      if (!layer) {
-        out.errors.push_back({"", "entities: " + why});
-        return out;
-      }
-    }
-    runtime::EntityView view(layer ? *layer : store);
-    reference::Decision d = reference::authorize(instances, request, view);
-    out.allowed = d.allow;
-    out.reasons = std::move(d.reasons);
-    for (reference::PolicyError &e : d.errors)
-      out.errors.push_back({std::move(e.policyId), std::move(e.message)});
-    return out;
-  }
-};
-
-Engine::Engine() : impl(std::make_unique<Impl>()) { impl->rebuildStore(); }
+Engine::Engine() : impl(std::make_unique<Impl>()) {}
 Engine::~Engine() = default;
 Engine::Engine(Engine &&) noexcept = default;
 Engine &Engine::operator=(Engine &&) noexcept = default;
@@ -197,18 +157,41 @@ static LoadOptions toLoadOptions(const PolicyOptions &options) {
   return lo;
 }
 
+namespace {
+
+/// Parses with `load`, compiles, and publishes with the current data; the
+/// template links of the previous policies are dropped (they named templates
+/// of the old files).
+template <typename LoadFn> LoadStatus loadPolicies(Engine::Impl &impl, LoadFn load) {
+  std::lock_guard<std::mutex> lock(impl.loadMutex);
+  auto parsed = std::make_shared<engine::ParsedPolicies>();
+  DiagnosticEngine diags;
+  load(*parsed->sources, parsed->loaded, diags);
+  auto ps = std::make_shared<engine::PolicyState>();
+  ps->parsed = parsed;
+  if (!diags.hasErrors())
+    ps->compile(diags);
+  LoadStatus st = finish(diags, *parsed->sources);
+  if (!st.ok)
+    return st;
+  LoadStatus pub = impl.publish(std::move(ps), impl.data, impl.entitiesName);
+  return pub.ok ? st : pub;
+}
+
+} // namespace
+
 LoadStatus Engine::loadPolicyPaths(const std::vector<std::string> &paths,
                                    const PolicyOptions &options) {
-  return impl->loadPolicies([&](SourceManager &sm, LoadedPolicies &loaded,
-                                DiagnosticEngine &diags) {
+  return loadPolicies(*impl, [&](SourceManager &sm, LoadedPolicies &loaded,
+                                 DiagnosticEngine &diags) {
     larch::loadPolicyPaths(paths, sm, loaded, diags, toLoadOptions(options));
   });
 }
 
 LoadStatus Engine::loadPolicyText(const std::string &name, const std::string &text,
                                   const PolicyOptions &options) {
-  return impl->loadPolicies([&](SourceManager &sm, LoadedPolicies &loaded,
-                                DiagnosticEngine &diags) {
+  return loadPolicies(*impl, [&](SourceManager &sm, LoadedPolicies &loaded,
+                                 DiagnosticEngine &diags) {
     larch::loadPolicyText(name, text, sm, loaded, diags, toLoadOptions(options));
   });
 }
@@ -233,16 +216,16 @@ LoadStatus Engine::loadSchemaText(const std::string &name, const std::string &te
     st.ok = false;
     return st;
   }
-  std::unique_ptr<schema::Schema> previous = std::move(impl->schema);
-  impl->schema = std::make_unique<schema::Schema>(std::move(*s));
-  LoadStatus built = impl->rebuildStore();
-  if (!built.ok) {
-    // Keep the engine consistent: the entities do not fit the new schema.
-    impl->schema = std::move(previous);
-    impl->rebuildStore();
+  std::lock_guard<std::mutex> lock(impl->loadMutex);
+  // The entities are parsed again with the new schema; if they do not fit
+  // it, nothing changes.
+  std::shared_ptr<const engine::DataState> d;
+  LoadStatus built = impl->buildData(impl->entitiesJson, impl->entitiesName,
+                                     std::make_shared<const schema::Schema>(std::move(*s)), d);
+  if (!built.ok)
     return built;
-  }
-  return st;
+  LoadStatus pub = impl->publish(impl->policies, std::move(d), impl->entitiesName);
+  return pub.ok ? st : pub;
 }
 
 LoadStatus Engine::loadEntitiesFile(const std::string &path) {
@@ -257,99 +240,64 @@ LoadStatus Engine::loadEntitiesJson(const std::string &name, const std::string &
   std::optional<json::Json> j = json::parseJsonText(text, err);
   if (!j)
     return failure(DiagCode::EntityDataInvalid, name, err.str());
-  std::optional<json::Json> previous = std::move(impl->entitiesJson);
-  std::string previousName = impl->entitiesName;
-  impl->entitiesJson = std::move(*j);
-  impl->entitiesName = name;
-  LoadStatus st = impl->rebuildStore();
-  if (!st.ok) {
-    impl->entitiesJson = std::move(previous);
-    impl->entitiesName = previousName;
-    impl->rebuildStore();
+  std::lock_guard<std::mutex> lock(impl->loadMutex);
+  std::shared_ptr<const engine::DataState> d;
+  LoadStatus st = impl->buildData(j, name, impl->data->schema, d);
+  if (!st.ok)
+    return st;
+  LoadStatus pub = impl->publish(impl->policies, std::move(d), name);
+  if (pub.ok) {
+    impl->entitiesJson = std::move(*j);
+    impl->entitiesName = name;
   }
-  return st;
+  return pub;
 }
 
 LoadStatus Engine::linkTemplate(const std::string &templateId, const std::string &newId,
                                 const std::optional<EntityRef> &principal,
                                 const std::optional<EntityRef> &resource) {
-  const ast::Policy *t = impl->findPolicy(templateId);
-  if (!t)
+  std::lock_guard<std::mutex> lock(impl->loadMutex);
+  const engine::PolicyState &cur = *impl->policies;
+  const ast::Policy *t = cur.parsed->findPolicy(templateId);
+  if (!t || !t->isTemplate())
     return failure(DiagCode::TemplateLinkInvalid, "",
                    "no template with id `" + templateId + "`");
-  if (impl->findPolicy(newId))
+  if (cur.parsed->findPolicy(newId))
     return failure(DiagCode::TemplateLinkInvalid, "",
                    "a policy with id `" + newId + "` already exists");
-  for (const Impl::Link &l : impl->links)
+  for (const engine::TemplateLinkSpec &l : cur.links)
     if (l.newId == newId)
       return failure(DiagCode::TemplateLinkInvalid, "",
                      "a template link with id `" + newId + "` already exists");
-  reference::SlotValues slots;
+  engine::TemplateLinkSpec link{templateId, newId, {}};
   if (principal)
-    slots.principal = runtime::EntityUid{principal->type, principal->id};
+    link.slots.principal = runtime::EntityUid{principal->type, principal->id};
   if (resource)
-    slots.resource = runtime::EntityUid{resource->type, resource->id};
+    link.slots.resource = runtime::EntityUid{resource->type, resource->id};
   std::string why;
-  auto inst = reference::linkTemplate(*t, newId, slots, why);
-  if (!inst)
+  if (!reference::linkTemplate(*t, newId, link.slots, why))
     return failure(DiagCode::TemplateLinkInvalid, "", why);
-  impl->links.push_back({templateId, newId, slots});
-  impl->instances.push_back(std::move(*inst));
-  return success();
+  // Recompiles the whole set with the new link (linear in the set's size).
+  auto ps = std::make_shared<engine::PolicyState>();
+  ps->parsed = cur.parsed;
+  ps->links = cur.links;
+  ps->links.push_back(std::move(link));
+  DiagnosticEngine diags;
+  if (!ps->compile(diags))
+    return finish(diags, *cur.parsed->sources);
+  return impl->publish(std::move(ps), impl->data, impl->entitiesName);
 }
 
 std::vector<std::string> Engine::getPolicyIds() const {
   std::vector<std::string> ids;
-  for (const reference::PolicyInstance &p : impl->instances)
+  for (const reference::PolicyInstance &p : impl->getSnapshot()->policies->instances)
     ids.push_back(p.id);
   return ids;
 }
 
-Decision Engine::authorize(const Request &request) const {
-  Decision bad;
-  auto fail = [&](const std::string &message) {
-    bad.errors.push_back({"", message});
-    return bad;
-  };
-  runtime::Request r;
-  r.principal = {request.principal.type, request.principal.id};
-  r.action = {request.action.type, request.action.id};
-  r.resource = {request.resource.type, request.resource.id};
-  for (const runtime::EntityUid *u : {&r.principal, &r.action, &r.resource})
-    if (!json::isNormalizedName(u->type))
-      return fail("invalid entity type name `" + u->type + "`");
-  json::JsonError err;
-  std::optional<json::Json> ctx = json::parseJsonText(request.contextJson, err);
-  if (!ctx)
-    return fail("context: " + err.str());
-  std::optional<runtime::Value> context =
-      json::parseContextJson(*ctx, r.action, impl->schema.get(), err);
-  if (!context)
-    return fail(err.str());
-  r.context = std::move(*context);
-  if (request.entitiesJson.empty())
-    return impl->decide(r, nullptr);
-  std::optional<json::Json> ents = json::parseJsonText(request.entitiesJson, err);
-  if (!ents)
-    return fail("entities: " + err.str());
-  auto extra = json::parseEntitiesJson(*ents, impl->schema.get(), err);
-  if (!extra)
-    return fail("entities" + err.str());
-  return impl->decide(r, &*extra);
-}
+uint64_t Engine::getGeneration() const { return impl->getSnapshot()->generation; }
 
-Decision Engine::authorizeJson(const std::string &requestJson) const {
-  Decision bad;
-  json::JsonError err;
-  std::optional<json::Json> j = json::parseJsonText(requestJson, err);
-  std::optional<json::ParsedRequest> req;
-  if (j)
-    req = json::parseRequestJson(*j, impl->schema.get(), err);
-  if (!req) {
-    bad.errors.push_back({"", err.str()});
-    return bad;
-  }
-  return impl->decide(req->request, req->hasEntities ? &req->entities : nullptr);
-}
+void Engine::setEvaluator(Evaluator evaluator) { impl->evaluator = evaluator; }
+Evaluator Engine::getEvaluator() const { return impl->evaluator; }
 
 } // namespace larch

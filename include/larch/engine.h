@@ -8,6 +8,20 @@
 //   engine.loadSchemaFile("schema.cedarschema");   // optional, before entities
 //   engine.loadEntitiesFile("entities.json");
 //   larch::Decision d = engine.authorizeJson(R"({"principal": ...})");
+//
+// The allocation-free path: prepare a request once (names become ids), then
+// decide it with a scratch reused by the calling thread:
+//
+//   larch::PreparedRequest req;
+//   larch::DecisionScratch scratch;                 // one per thread
+//   if (engine.prepareJson(line, req)) engine.decide(req, scratch);
+//   bool allowed = scratch.allowed();
+//
+// Loads may run while other threads decide: each load builds the new state
+// beside the running one and publishes it atomically; a load that fails
+// publishes nothing; a decision finishes on the state it started with (a
+// prepared request keeps the state it was prepared against). Loads must not
+// run concurrently with each other.
 #ifndef LARCH_ENGINE_H
 #define LARCH_ENGINE_H
 
@@ -18,6 +32,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace larch {
@@ -35,6 +50,73 @@ struct PolicyOptions {
   /// Name every policy `policyN` by position, ignoring `@id` annotations
   /// (as Cedar's `PolicySet::from_str` does).
   bool positionalIds = false;
+};
+
+/// Which evaluator decides.
+enum class Evaluator {
+  /// The compiled program with its decision index (the default).
+  Compiled,
+  /// The compiled program, every policy a candidate (for testing the index).
+  CompiledAllCandidates,
+  /// The reference evaluator over the AST (the oracle; slow).
+  Reference,
+};
+
+class Engine;
+
+/// A request turned into the ids of the state it was prepared against.
+/// Reusable: preparing again keeps its memory.
+class PreparedRequest {
+public:
+  PreparedRequest();
+  ~PreparedRequest();
+  PreparedRequest(PreparedRequest &&) noexcept;
+  PreparedRequest &operator=(PreparedRequest &&) noexcept;
+
+  /// False if the request could not be read; then deciding it denies with
+  /// this one error (no policy).
+  bool ok() const;
+  const std::string &getError() const;
+
+  /// Implementation detail (opaque outside the library).
+  struct Impl;
+
+private:
+  friend class Engine;
+  std::unique_ptr<Impl> impl;
+};
+
+/// Per-thread state of decisions, and the last decision's result. The
+/// accessors read the last decision (valid until the next one and while its
+/// PreparedRequest lives).
+class DecisionScratch {
+public:
+  DecisionScratch();
+  ~DecisionScratch();
+  DecisionScratch(DecisionScratch &&) noexcept;
+  DecisionScratch &operator=(DecisionScratch &&) noexcept;
+
+  bool allowed() const;
+  size_t getNumReasons() const;
+  /// The id of determining policy `i` (policy-set order).
+  std::string_view getReason(size_t i) const;
+  size_t getNumErrors() const;
+  /// The id of erroring policy `i`, empty for a request that was not read.
+  std::string_view getErrorPolicy(size_t i) const;
+  /// The message of error `i` (formatted on demand).
+  std::string getErrorMessage(size_t i) const;
+  /// The last decision as a Decision (allocates).
+  Decision toDecision() const;
+  /// Appends the last decision as one line of JSON (Decision::toJson's form)
+  /// to `out`.
+  void appendJson(std::string &out) const;
+
+  /// Implementation detail (opaque outside the library).
+  struct Impl;
+
+private:
+  friend class Engine;
+  std::unique_ptr<Impl> impl;
 };
 
 enum class SchemaFormat {
@@ -89,14 +171,32 @@ public:
   /// `policy` is empty.
   Decision authorize(const Request &request) const;
 
+  /// Selects the evaluator (before deciding; not concurrently with it).
+  void setEvaluator(Evaluator evaluator);
+  Evaluator getEvaluator() const;
+
+  /// Prepares `request` against the current state. Returns out.ok().
+  bool prepare(const Request &request, PreparedRequest &out) const;
+  /// Prepares a request written as JSON (the form authorizeJson reads).
+  bool prepareJson(std::string_view requestJson, PreparedRequest &out) const;
+  /// Decides a prepared request into `scratch`; returns whether it is
+  /// allowed. With the compiled evaluator and a reused scratch this does not
+  /// allocate.
+  bool decide(const PreparedRequest &request, DecisionScratch &scratch) const;
+
+  /// Counts successful loads (each publishes a new state).
+  uint64_t getGeneration() const;
+
   /// Decides a request written as JSON: `{"principal": E, "action": E,
   /// "resource": E, "context": {..}, "entities": [..]}` with E either
   /// `{"type": "T", "id": "i"}` or the text `T::"i"`. Errors in it are
   /// reported as for `authorize`, naming the field path.
   Decision authorizeJson(const std::string &requestJson) const;
 
-private:
+  /// Implementation detail (opaque outside the library).
   struct Impl;
+
+private:
   std::unique_ptr<Impl> impl;
 };
 

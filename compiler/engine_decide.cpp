@@ -1,0 +1,266 @@
+// Public API implementation of larch/engine.h, deciding: PreparedRequest,
+// DecisionScratch, Engine::prepare/prepareJson/decide and the allocating
+// conveniences authorize/authorizeJson. The compiled evaluators read the
+// snapshot's Program and FlatStore (runtime/compiled); the reference
+// evaluator reads its AST instances and entity store.
+#include "compiler/engine_impl.h"
+
+#include "compiler/json/entity_json.h"
+#include "compiler/json/request_json.h"
+#include "runtime/compiled/vm.h"
+
+namespace larch {
+
+PreparedRequest::PreparedRequest() : impl(std::make_unique<Impl>()) {}
+PreparedRequest::~PreparedRequest() = default;
+PreparedRequest::PreparedRequest(PreparedRequest &&) noexcept = default;
+PreparedRequest &PreparedRequest::operator=(PreparedRequest &&) noexcept = default;
+bool PreparedRequest::ok() const { return impl->ok; }
+const std::string &PreparedRequest::getError() const { return impl->error; }
+
+DecisionScratch::DecisionScratch() : impl(std::make_unique<Impl>()) {}
+DecisionScratch::~DecisionScratch() = default;
+DecisionScratch::DecisionScratch(DecisionScratch &&) noexcept = default;
+DecisionScratch &DecisionScratch::operator=(DecisionScratch &&) noexcept = default;
+
+bool DecisionScratch::allowed() const { return impl->allowed; }
+
+size_t DecisionScratch::getNumReasons() const {
+  return impl->byName ? impl->reasonNames.size() : impl->view.reasons.size();
+}
+
+std::string_view DecisionScratch::getReason(size_t i) const {
+  if (impl->byName)
+    return impl->reasonNames[i];
+  return impl->snapshot->policies->program->getPolicies()[impl->view.reasons[i]].id;
+}
+
+size_t DecisionScratch::getNumErrors() const {
+  return impl->byName ? impl->namedErrors.size() : impl->view.errors.size();
+}
+
+std::string_view DecisionScratch::getErrorPolicy(size_t i) const {
+  if (impl->byName)
+    return impl->namedErrors[i].policy;
+  return impl->snapshot->policies->program->getPolicies()[impl->view.errors[i].policy].id;
+}
+
+std::string DecisionScratch::getErrorMessage(size_t i) const {
+  if (impl->byName)
+    return impl->namedErrors[i].message;
+  rt::World world(*impl->prepared);
+  return rt::formatEvalError(impl->view.errors[i].error, *impl->snapshot->policies->program,
+                             world);
+}
+
+Decision DecisionScratch::toDecision() const {
+  Decision d;
+  d.allowed = allowed();
+  for (size_t i = 0; i < getNumReasons(); ++i)
+    d.reasons.emplace_back(getReason(i));
+  for (size_t i = 0; i < getNumErrors(); ++i)
+    d.errors.push_back({std::string(getErrorPolicy(i)), getErrorMessage(i)});
+  return d;
+}
+
+namespace {
+
+/// Appends `s` as a JSON string (escaping quotes, backslashes and control
+/// characters; the bytes are otherwise copied).
+void appendJsonString(std::string &out, std::string_view s) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+    case '"':
+      out += "\\\"";
+      break;
+    case '\\':
+      out += "\\\\";
+      break;
+    case '\n':
+      out += "\\n";
+      break;
+    case '\r':
+      out += "\\r";
+      break;
+    case '\t':
+      out += "\\t";
+      break;
+    case '\b':
+      out += "\\b";
+      break;
+    case '\f':
+      out += "\\f";
+      break;
+    default:
+      if (static_cast<unsigned char>(c) < 0x20) {
+        out += "\\u00";
+        out += hex[(c >> 4) & 0xf];
+        out += hex[c & 0xf];
+      } else {
+        out += c;
+      }
+    }
+  }
+  out += '"';
+}
+
+} // namespace
+
+void DecisionScratch::appendJson(std::string &out) const {
+  out += allowed() ? "{\"decision\":\"allow\",\"reasons\":[" : "{\"decision\":\"deny\",\"reasons\":[";
+  for (size_t i = 0, n = getNumReasons(); i < n; ++i) {
+    if (i)
+      out += ',';
+    appendJsonString(out, getReason(i));
+  }
+  out += "],\"errors\":[";
+  for (size_t i = 0, n = getNumErrors(); i < n; ++i) {
+    if (i)
+      out += ',';
+    out += "{\"policy\":";
+    appendJsonString(out, getErrorPolicy(i));
+    out += ",\"message\":";
+    appendJsonString(out, getErrorMessage(i));
+    out += '}';
+  }
+  out += "]}";
+}
+
+namespace {
+
+/// Starts preparing against the current snapshot.
+PreparedRequest::Impl &begin(const Engine::Impl &engine, PreparedRequest::Impl &p) {
+  p.snapshot = engine.getSnapshot();
+  p.ok = false;
+  p.error.clear();
+  p.forReference = engine.evaluator == Evaluator::Reference;
+  p.requestEntities.reset();
+  p.prepared.clear(*p.snapshot->flat);
+  return p;
+}
+
+bool fail(PreparedRequest::Impl &p, std::string message) {
+  p.ok = false;
+  p.error = std::move(message);
+  return false;
+}
+
+/// Finishes a request read into p.request (and its entities, if any).
+bool finishPrepare(PreparedRequest::Impl &p, const std::vector<runtime::Entity> *entities) {
+  const engine::Snapshot &snap = *p.snapshot;
+  if (entities) {
+    std::string why;
+    p.requestEntities = runtime::EntityStore::buildLayer(*entities, snap.data->store, why);
+    if (!p.requestEntities)
+      return fail(p, "entities: " + why);
+  }
+  if (!p.forReference) {
+    std::string why;
+    if (!rt::prepareRequest(*snap.flat, p.request,
+                            p.requestEntities ? &*p.requestEntities : nullptr, p.prepared,
+                            why))
+      return fail(p, "entities: " + why);
+  }
+  p.ok = true;
+  return true;
+}
+
+} // namespace
+
+bool Engine::prepare(const Request &request, PreparedRequest &out) const {
+  PreparedRequest::Impl &p = begin(*impl, *out.impl);
+  runtime::Request &r = p.request;
+  r.principal = {request.principal.type, request.principal.id};
+  r.action = {request.action.type, request.action.id};
+  r.resource = {request.resource.type, request.resource.id};
+  for (const runtime::EntityUid *u : {&r.principal, &r.action, &r.resource})
+    if (!json::isNormalizedName(u->type))
+      return fail(p, "invalid entity type name `" + u->type + "`");
+  const schema::Schema *schema = p.snapshot->data->schema.get();
+  json::JsonError err;
+  std::optional<json::Json> ctx = json::parseJsonText(request.contextJson, err);
+  if (!ctx)
+    return fail(p, "context: " + err.str());
+  std::optional<runtime::Value> context = json::parseContextJson(*ctx, r.action, schema, err);
+  if (!context)
+    return fail(p, err.str());
+  r.context = std::move(*context);
+  if (request.entitiesJson.empty())
+    return finishPrepare(p, nullptr);
+  std::optional<json::Json> ents = json::parseJsonText(request.entitiesJson, err);
+  if (!ents)
+    return fail(p, "entities: " + err.str());
+  auto extra = json::parseEntitiesJson(*ents, schema, err);
+  if (!extra)
+    return fail(p, "entities" + err.str());
+  return finishPrepare(p, &*extra);
+}
+
+bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) const {
+  PreparedRequest::Impl &p = begin(*impl, *out.impl);
+  json::JsonError err;
+  std::optional<json::Json> j = json::parseJsonText(requestJson, err);
+  std::optional<json::ParsedRequest> req;
+  if (j)
+    req = json::parseRequestJson(*j, p.snapshot->data->schema.get(), err);
+  if (!req)
+    return fail(p, err.str());
+  p.request = std::move(req->request);
+  return finishPrepare(p, req->hasEntities ? &req->entities : nullptr);
+}
+
+bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) const {
+  const PreparedRequest::Impl &p = *request.impl;
+  DecisionScratch::Impl &s = *scratch.impl;
+  s.snapshot = p.snapshot.get();
+  s.prepared = &p.prepared;
+  if (!p.ok) {
+    s.byName = true;
+    s.allowed = false;
+    s.reasonNames.clear();
+    s.namedErrors.assign(1, PolicyErrorInfo{"", p.error});
+    return false;
+  }
+  const engine::Snapshot &snap = *p.snapshot;
+  // A request is decided by the kind of evaluator it was prepared for.
+  if (p.forReference) {
+    s.byName = true;
+    runtime::EntityView view(p.requestEntities ? *p.requestEntities : snap.data->store);
+    reference::Decision d = reference::authorize(snap.policies->instances, p.request, view);
+    s.allowed = d.allow;
+    s.reasonNames = std::move(d.reasons);
+    s.namedErrors.clear();
+    for (reference::PolicyError &e : d.errors)
+      s.namedErrors.push_back({std::move(e.policyId), std::move(e.message)});
+    return s.allowed;
+  }
+  s.byName = false;
+  const rt::Program &program = *snap.policies->program;
+  s.eval.reserveFor(program);
+  s.view = rt::decide(program, p.prepared, s.eval,
+                      impl->evaluator == Evaluator::CompiledAllCandidates
+                          ? rt::CandidateMode::AllPolicies
+                          : rt::CandidateMode::Indexed);
+  s.allowed = s.view.allowed;
+  return s.allowed;
+}
+
+Decision Engine::authorize(const Request &request) const {
+  PreparedRequest prepared;
+  DecisionScratch scratch;
+  prepare(request, prepared);
+  decide(prepared, scratch);
+  return scratch.toDecision();
+}
+
+Decision Engine::authorizeJson(const std::string &requestJson) const {
+  PreparedRequest prepared;
+  DecisionScratch scratch;
+  prepareJson(requestJson, prepared);
+  decide(prepared, scratch);
+  return scratch.toDecision();
+}
+
+} // namespace larch

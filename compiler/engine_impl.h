@@ -1,0 +1,75 @@
+// Internal to the public API implementation (engine_api.cpp, engine_decide.cpp):
+// the private parts of Engine, PreparedRequest and DecisionScratch.
+#ifndef LARCH_COMPILER_ENGINE_IMPL_H
+#define LARCH_COMPILER_ENGINE_IMPL_H
+
+#include "compiler/engine_snapshot.h"
+#include "compiler/json/json_value.h"
+#include "larch/engine.h"
+#include "runtime/compiled/authorize.h"
+#include "runtime/compiled/prepared_request.h"
+#include "runtime/compiled/scratch.h"
+#include "runtime/request.h"
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace larch {
+
+struct Engine::Impl {
+  /// Serialises loads (decisions never take it).
+  std::mutex loadMutex;
+  /// The writer's view: what the next load starts from.
+  std::shared_ptr<const engine::PolicyState> policies;
+  std::shared_ptr<const engine::DataState> data;
+  std::string entitiesName;
+  std::optional<json::Json> entitiesJson;
+  uint64_t generation = 0;
+  /// What decisions read.
+  std::atomic<std::shared_ptr<const engine::Snapshot>> current;
+  Evaluator evaluator = Evaluator::Compiled;
+
+  Impl();
+  std::shared_ptr<const engine::Snapshot> getSnapshot() const { return current.load(); }
+  /// Publishes the pair as the new snapshot; on failure nothing changes.
+  LoadStatus publish(std::shared_ptr<const engine::PolicyState> newPolicies,
+                     std::shared_ptr<const engine::DataState> newData,
+                     const std::string &dataName);
+  /// A data state from entity JSON (may be none) and a schema (may be null).
+  LoadStatus buildData(const std::optional<json::Json> &entities, const std::string &name,
+                       std::shared_ptr<const schema::Schema> schema,
+                       std::shared_ptr<const engine::DataState> &out) const;
+};
+
+struct PreparedRequest::Impl {
+  std::shared_ptr<const engine::Snapshot> snapshot;
+  bool ok = false;
+  std::string error;
+  /// Compiled evaluators.
+  rt::PreparedRequest prepared;
+  /// Reference evaluator (and the source of `prepared` on the slow path).
+  runtime::Request request;
+  std::optional<runtime::EntityStore> requestEntities;
+  bool forReference = false;
+};
+
+struct DecisionScratch::Impl {
+  rt::EvalScratch eval;
+  /// The last decision.
+  const engine::Snapshot *snapshot = nullptr;
+  const rt::PreparedRequest *prepared = nullptr;
+  bool allowed = false;
+  rt::DecisionView view;
+  /// Reference results and request errors (allocating paths).
+  bool byName = false;
+  std::vector<std::string> reasonNames;
+  std::vector<PolicyErrorInfo> namedErrors;
+};
+
+} // namespace larch
+
+#endif // LARCH_COMPILER_ENGINE_IMPL_H

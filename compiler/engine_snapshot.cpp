@@ -1,0 +1,51 @@
+// Building the Engine's immutable states (see engine_snapshot.h).
+#include "compiler/engine_snapshot.h"
+
+#include "compiler/codegen/compile_program.h"
+#include "compiler/ir/lower.h"
+
+namespace larch::engine {
+
+const ast::Policy *ParsedPolicies::findPolicy(const std::string &id) const {
+  for (const ast::Policy &p : loaded.set.policies)
+    if (p.id == id)
+      return &p;
+  return nullptr;
+}
+
+bool PolicyState::compile(DiagnosticEngine &diags) {
+  instances = reference::collectStaticPolicies(parsed->loaded.set);
+  std::vector<ir::TemplateLink> irLinks;
+  for (const TemplateLinkSpec &l : links) {
+    const ast::Policy *t = parsed->findPolicy(l.templateId);
+    std::string why;
+    auto inst = t ? reference::linkTemplate(*t, l.newId, l.slots, why) : std::nullopt;
+    if (!inst) {
+      diags.error(DiagCode::TemplateLinkInvalid, SourceRange(),
+                  "link `" + l.newId + "`: " + (t ? why : "no template `" + l.templateId + "`"));
+      return false;
+    }
+    instances.push_back(std::move(*inst));
+    irLinks.push_back(ir::TemplateLink{l.newId, t, l.slots.principal, l.slots.resource});
+  }
+  std::optional<ir::Module> module = ir::lower(parsed->loaded.set, diags, irLinks);
+  if (!module)
+    return false;
+  program = codegen::compileProgram(*module, diags);
+  return program != nullptr;
+}
+
+std::shared_ptr<const Snapshot> makeSnapshot(std::shared_ptr<const PolicyState> policies,
+                                             std::shared_ptr<const DataState> data,
+                                             uint64_t generation, std::string &error) {
+  auto snap = std::make_shared<Snapshot>();
+  snap->flat = rt::FlatStore::build(policies->program->getSymbols(), data->store, error);
+  if (!snap->flat)
+    return nullptr;
+  snap->policies = std::move(policies);
+  snap->data = std::move(data);
+  snap->generation = generation;
+  return snap;
+}
+
+} // namespace larch::engine
