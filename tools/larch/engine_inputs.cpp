@@ -17,6 +17,25 @@ ArgResult parseEngineArg(const std::string &command,
     inputs.policyOptions.positionalIds = true;
     return ArgResult::Consumed;
   }
+  if (a == "--engine") {
+    if (i + 1 >= args.size()) {
+      std::cerr << "larch " << command << ": `--engine` needs a value\n";
+      return ArgResult::BadUsage;
+    }
+    const std::string &v = args[++i];
+    if (v == "compiled")
+      inputs.evaluator = Evaluator::Compiled;
+    else if (v == "all-candidates")
+      inputs.evaluator = Evaluator::CompiledAllCandidates;
+    else if (v == "reference")
+      inputs.evaluator = Evaluator::Reference;
+    else {
+      std::cerr << "larch " << command << ": unknown engine `" << v
+                << "` (compiled, all-candidates or reference)\n";
+      return ArgResult::BadUsage;
+    }
+    return ArgResult::Consumed;
+  }
   if (a != "--policies" && !target)
     return ArgResult::NotMine;
   if (i + 1 >= args.size()) {
@@ -36,6 +55,7 @@ bool loadEngine(const std::string &command, const EngineInputs &inputs,
   using Clock = std::chrono::steady_clock;
   LoadTimes local;
   LoadTimes &t = times ? *times : local;
+  engine.setEvaluator(inputs.evaluator);
   auto step = [&](const char *what, double &seconds, auto load) {
     auto start = Clock::now();
     LoadStatus st = load();

@@ -17,11 +17,12 @@ struct EngineInputs {
   std::string schemaPath;
   std::string entitiesPath;
   PolicyOptions policyOptions;
+  Evaluator evaluator = Evaluator::Compiled;
 };
 
 enum class ArgResult { Consumed, NotMine, BadUsage };
 
-/// If `args[i]` is `--policies`, `--schema`, `--entities` or
+/// If `args[i]` is `--policies`, `--schema`, `--entities`, `--engine` or
 /// `--positional-ids`, stores it (advancing `i` past a value) and returns
 /// Consumed; a missing value is reported as `larch COMMAND: ...` (BadUsage).
 ArgResult parseEngineArg(const std::string &command,

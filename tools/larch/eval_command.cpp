@@ -1,14 +1,22 @@
 // `larch eval --policies PATH [...]`: decides requests read from stdin, one
 // JSON decision per request on stdout, in order. Uses the public engine API
-// (larch/engine.h) only.
+// (larch/engine.h) only. Input is read in blocks and output written once per
+// block (not per line): a pipe full of requests costs one write per block,
+// and an interactive caller still gets each answer as soon as its line
+// arrives, because a block ends wherever the available input ends.
 #include "commands.h"
 #include "engine_inputs.h"
+#include "policy_watcher.h"
 
 #include "larch/engine.h"
 
 #include <nlohmann/json.hpp>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <iostream>
+#include <memory>
 #include <string>
 
 namespace larch::cli {
@@ -34,6 +42,12 @@ options:
   --schema FILE        a schema (.json: JSON format; else Cedar syntax); entities
                        and contexts are then parsed and checked with it
   --positional-ids     ignore `@id` annotations: every policy is `policyN`
+  --engine NAME        compiled (default: the compiled program and its decision
+                       index), all-candidates (compiled, every policy a
+                       candidate) or reference (the reference evaluator)
+  --watch              reload the policies when a file under --policies
+                       changes (polled every 200 ms); a set that fails to load
+                       is reported on stderr and the previous one keeps deciding
   -h, --help           show this help
 
 exit codes: 0 every request was read, 1 some request could not be read,
@@ -100,11 +114,16 @@ bool startsNewRequest(const std::string &line) {
 
 int runEval(const std::vector<std::string> &args) {
   EngineInputs inputs;
+  bool watch = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string &a = args[i];
     if (a == "-h" || a == "--help") {
       std::cout << kEvalUsage;
       return ExitOk;
+    }
+    if (a == "--watch") {
+      watch = true;
+      continue;
     }
     switch (parseEngineArg("eval", args, i, inputs)) {
     case ArgResult::Consumed:
@@ -127,28 +146,47 @@ int runEval(const std::vector<std::string> &args) {
   if (!loadEngine("eval", inputs, engine))
     return ExitUsage;
 
+  std::unique_ptr<PolicyWatcher> watcher;
+  if (watch)
+    watcher = std::make_unique<PolicyWatcher>(
+        inputs.policyPaths, std::chrono::milliseconds(200), [&] {
+          LoadStatus st = engine.loadPolicyPaths(inputs.policyPaths, inputs.policyOptions);
+          if (st.ok)
+            std::cerr << "larch eval: policies reloaded (generation "
+                      << engine.getGeneration() << ")\n";
+          else
+            std::cerr << st.rendered
+                      << "larch eval: the changed policies do not load; the "
+                         "previous policies keep deciding\n";
+        });
+
   bool allRead = true;
-  std::string buffer, line;
+  PreparedRequest prepared;
+  DecisionScratch scratch;
+  std::string buffer, out;
   size_t lineNo = 0, startLine = 0;
   JsonBalance balance;
   auto decide = [&]() {
-    Decision d = engine.authorizeJson(buffer);
-    for (PolicyErrorInfo &e : d.errors)
-      if (e.policy.empty()) {
-        e.message = "line " + std::to_string(startLine) + ": " + e.message;
-        allRead = false;
-      }
-    std::cout << d.toJson() << '\n' << std::flush;
+    if (!engine.prepareJson(buffer, prepared)) {
+      allRead = false;
+      Decision bad;
+      bad.errors.push_back({"", "line " + std::to_string(startLine) + ": " + prepared.getError()});
+      out += bad.toJson();
+    } else {
+      engine.decide(prepared, scratch);
+      scratch.appendJson(out);
+    }
+    out += '\n';
     buffer.clear();
     balance.reset();
   };
-  while (std::getline(std::cin, line)) {
+  auto onLine = [&](const std::string &line) {
     ++lineNo;
     if (!buffer.empty() && startsNewRequest(line))
       decide(); // the open object never closed: report it, then go on
     if (buffer.empty()) {
       if (isBlank(line))
-        continue;
+        return;
       startLine = lineNo;
     }
     buffer += line;
@@ -156,9 +194,34 @@ int runEval(const std::vector<std::string> &args) {
     balance.feed(line);
     if (balance.isComplete())
       decide();
+  };
+  auto flush = [&] {
+    std::cout.write(out.data(), static_cast<std::streamsize>(out.size()));
+    std::cout.flush();
+    out.clear();
+  };
+  std::string pending, line;
+  std::vector<char> block(1 << 16);
+  for (;;) {
+    ssize_t n = ::read(STDIN_FILENO, block.data(), block.size());
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0)
+      break;
+    pending.append(block.data(), static_cast<size_t>(n));
+    size_t begin = 0;
+    for (size_t nl; (nl = pending.find('\n', begin)) != std::string::npos; begin = nl + 1) {
+      line.assign(pending, begin, nl - begin);
+      onLine(line);
+    }
+    pending.erase(0, begin);
+    flush();
   }
+  if (!pending.empty())
+    onLine(pending);
   if (!buffer.empty())
     decide();
+  flush();
   return allRead ? ExitOk : ExitFindings;
 }
 
