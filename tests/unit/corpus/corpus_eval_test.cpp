@@ -1,18 +1,24 @@
-// The reference evaluator against Cedar's conformance corpus: for every
-// request of the 22 hand-written and 7,809 generated tests, the decision, the
-// determining policy ids and the erroring policy ids must equal the ones the
-// Rust reference implementation produced. Policies get positional ids;
-// entities and context are parsed with the test's schema.
+// Every evaluator against Cedar's conformance corpus: for every request of the
+// 22 hand-written and 7,809 generated tests, the reference evaluator, the
+// compiled program with its decision index and the compiled program with every
+// policy a candidate must each give the decision, the determining policy ids
+// and the erroring policy ids that the Rust reference implementation
+// produced. Policies get positional ids; entities and context are parsed with
+// the test's schema.
 //
 // Request validation (`validateRequest`) is not applied: the corpus harness
 // (cedar-testing integration_testing.rs) aborts the whole test when a
 // request fails validation, so every recorded request passes it, and
 // validation never changes a decision. Nothing is skipped.
+#include "compiler/codegen/compile_program.h"
+#include "compiler/ir/lower.h"
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
 #include "compiler/policy_loader.h"
 #include "compiler/reference/authorizer.h"
 #include "compiler/schema/cedar_schema_parser.h"
+#include "runtime/compiled/authorize.h"
+#include "runtime/compiled/vm.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
 
@@ -33,6 +39,18 @@ struct Counts {
   size_t tests = 0, passed = 0, failed = 0, skipped = 0;
   std::vector<std::string> failures;
   std::vector<std::string> skips;
+};
+
+// ORDER Engines: the evaluators compared, and their names in reports.
+enum Engines { ReferenceEngine, IndexedEngine, AllCandidatesEngine, NumEngines };
+const char *const kEngineNames[NumEngines] = {"reference", "compiled (indexed)",
+                                              "compiled (all candidates)"};
+
+/// One evaluator's answer, in the corpus's terms (ids as sets).
+struct Answer {
+  bool allow = false;
+  std::set<std::string> reasons, errors;
+  std::string messages; // for failure reports
 };
 
 /// Parsed schemas and entity stores, each file read once per run.
@@ -102,16 +120,19 @@ std::string joinIds(const std::set<std::string> &ids) {
 }
 
 void runTest(const std::string &root, const std::string &testPath, Caches &caches,
-             Counts &counts) {
-  ++counts.tests;
+             Counts (&all)[NumEngines]) {
+  for (Counts &c : all)
+    ++c.tests;
   bool ok = false;
   std::string text = larch::testlib::readFile(testPath, &ok);
   json::JsonError jerr;
   std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
   auto failAll = [&](const std::string &why) {
     size_t n = test && test->contains("requests") ? (*test)["requests"].size() : 1;
-    counts.failed += n;
-    counts.failures.push_back(testPath + ": " + why);
+    for (Counts &c : all) {
+      c.failed += n;
+      c.failures.push_back(testPath + ": " + why);
+    }
   };
   if (!test) {
     failAll("cannot parse the test file: " + jerr.str());
@@ -143,6 +164,19 @@ void runTest(const std::string &root, const std::string &testPath, Caches &cache
       reference::collectStaticPolicies(loaded.set);
   runtime::EntityView view(*store);
 
+  // The compiled program and the store flattened for it.
+  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
+  std::unique_ptr<rt::Program> program =
+      module ? codegen::compileProgram(*module, diags) : nullptr;
+  std::unique_ptr<rt::FlatStore> flat =
+      program ? rt::FlatStore::build(program->getSymbols(), *store, why) : nullptr;
+  if (!flat)
+    return failAll("does not compile: " + why +
+                   formatDiagnostics(diags.getDiagnostics(), sm));
+  rt::PreparedRequest prepared;
+  rt::EvalScratch scratch;
+  scratch.reserveFor(*program);
+
   size_t index = 0;
   for (const json::Json &r : t["requests"]) {
     std::string where = testPath + " request " + std::to_string(index++) + " (" +
@@ -150,41 +184,65 @@ void runTest(const std::string &root, const std::string &testPath, Caches &cache
     std::optional<runtime::Request> parsedRequest =
         testlib::parseCorpusRequest(r, schema, jerr);
     if (!parsedRequest) {
-      ++counts.failed;
-      counts.failures.push_back(where + ": request does not parse: " + jerr.str());
+      for (Counts &c : all) {
+        ++c.failed;
+        c.failures.push_back(where + ": request does not parse: " + jerr.str());
+      }
       continue;
     }
     runtime::Request &request = *parsedRequest;
+    Answer answers[NumEngines];
     reference::Decision d = reference::authorize(policies, request, view);
+    answers[ReferenceEngine].allow = d.allow;
+    answers[ReferenceEngine].reasons.insert(d.reasons.begin(), d.reasons.end());
+    for (const reference::PolicyError &e : d.errors) {
+      answers[ReferenceEngine].errors.insert(e.policyId);
+      answers[ReferenceEngine].messages += "\n    " + e.policyId + ": " + e.message;
+    }
+    bool preparedOk = rt::prepareRequest(*flat, request, nullptr, prepared, why);
+    for (Engines e : {IndexedEngine, AllCandidatesEngine}) {
+      if (!preparedOk) {
+        answers[e].messages = "\n    request does not prepare: " + why;
+        continue;
+      }
+      rt::DecisionView v = rt::decide(*program, prepared, scratch,
+                                      e == IndexedEngine ? rt::CandidateMode::Indexed
+                                                         : rt::CandidateMode::AllPolicies);
+      rt::World world(prepared);
+      answers[e].allow = v.allowed;
+      for (uint32_t p : v.reasons)
+        answers[e].reasons.insert(program->getPolicies()[p].id);
+      for (const rt::PolicyErrorRec &err : v.errors) {
+        const std::string &id = program->getPolicies()[err.policy].id;
+        answers[e].errors.insert(id);
+        answers[e].messages += "\n    " + id + ": " + rt::formatEvalError(err.error, *program, world);
+      }
+    }
 
-    std::set<std::string> reasons(d.reasons.begin(), d.reasons.end());
-    std::set<std::string> errors;
-    for (const reference::PolicyError &e : d.errors)
-      errors.insert(e.policyId);
     std::set<std::string> wantReasons, wantErrors;
     for (const json::Json &id : r["reason"])
       wantReasons.insert(id.get<std::string>());
     for (const json::Json &id : r["errors"])
       wantErrors.insert(id.get<std::string>());
     bool wantAllow = r["decision"].get<std::string>() == "allow";
-    if (d.allow == wantAllow && reasons == wantReasons && errors == wantErrors) {
-      ++counts.passed;
-      continue;
+    for (int e = 0; e < NumEngines; ++e) {
+      const Answer &a = answers[e];
+      if (a.allow == wantAllow && a.reasons == wantReasons && a.errors == wantErrors) {
+        ++all[e].passed;
+        continue;
+      }
+      ++all[e].failed;
+      all[e].failures.push_back(
+          where + ": " + kEngineNames[e] + ": expected " + (wantAllow ? "allow" : "deny") +
+          " reasons " + joinIds(wantReasons) + " errors " + joinIds(wantErrors) + ", got " +
+          (a.allow ? "allow" : "deny") + " reasons " + joinIds(a.reasons) + " errors " +
+          joinIds(a.errors) + a.messages);
     }
-    ++counts.failed;
-    std::string detail = where + ": expected " + (wantAllow ? "allow" : "deny") +
-                         " reasons " + joinIds(wantReasons) + " errors " +
-                         joinIds(wantErrors) + ", got " +
-                         (d.allow ? "allow" : "deny") + " reasons " +
-                         joinIds(reasons) + " errors " + joinIds(errors);
-    for (const reference::PolicyError &e : d.errors)
-      detail += "\n    " + e.policyId + ": " + e.message;
-    counts.failures.push_back(detail);
   }
 }
 
-void report(const char *name, const Counts &c) {
-  std::cout << "corpus eval (" << name << "): " << c.tests << " tests, "
+void report(const char *name, const char *engine, const Counts &c) {
+  std::cout << "corpus eval (" << name << ", " << engine << "): " << c.tests << " tests, "
             << (c.passed + c.failed + c.skipped) << " requests: " << c.passed
             << " passed, " << c.failed << " failed, " << c.skipped << " skipped\n";
   for (const std::string &s : c.skips)
@@ -199,6 +257,21 @@ void report(const char *name, const Counts &c) {
   }
 }
 
+void report(const char *name, const Counts (&all)[NumEngines]) {
+  for (int e = 0; e < NumEngines; ++e)
+    report(name, kEngineNames[e], all[e]);
+}
+
+void expectAll(const Counts (&all)[NumEngines], size_t tests, size_t passed) {
+  for (int e = 0; e < NumEngines; ++e) {
+    SCOPED_TRACE(kEngineNames[e]);
+    EXPECT_EQ(all[e].tests, tests);
+    EXPECT_EQ(all[e].passed, passed);
+    EXPECT_EQ(all[e].failed, 0u);
+    EXPECT_EQ(all[e].skipped, 0u);
+  }
+}
+
 } // namespace
 
 TEST(CorpusEval, HandWrittenTests) {
@@ -206,14 +279,11 @@ TEST(CorpusEval, HandWrittenTests) {
   if (root.empty())
     GTEST_SKIP() << "Cedar corpus not found beside the project";
   Caches caches;
-  Counts counts;
+  Counts counts[NumEngines];
   for (const std::string &f : larch::testlib::listFiles(root + "/tests", ".json"))
     runTest(root, f, caches, counts);
   report("hand-written", counts);
-  EXPECT_EQ(counts.tests, 22u);
-  EXPECT_EQ(counts.passed, 74u);
-  EXPECT_EQ(counts.failed, 0u);
-  EXPECT_EQ(counts.skipped, 0u);
+  expectAll(counts, 22, 74);
 }
 
 TEST(CorpusEval, GeneratedTests) {
@@ -222,7 +292,7 @@ TEST(CorpusEval, GeneratedTests) {
   ASSERT_FALSE(root.empty()) << error;
   auto start = std::chrono::steady_clock::now();
   Caches caches;
-  Counts counts;
+  Counts counts[NumEngines];
   for (const std::string &f : larch::testlib::listFiles(root + "/corpus-tests", ".json")) {
     // Only the test descriptions, not `<sha1>.entities.json`.
     if (f.size() > 14 && f.compare(f.size() - 14, 14, ".entities.json") == 0)
@@ -238,8 +308,5 @@ TEST(CorpusEval, GeneratedTests) {
                    std::chrono::steady_clock::now() - start)
                    .count()
             << " ms\n";
-  EXPECT_EQ(counts.tests, 7809u);
-  EXPECT_EQ(counts.passed, 62472u);
-  EXPECT_EQ(counts.failed, 0u);
-  EXPECT_EQ(counts.skipped, 0u);
+  expectAll(counts, 7809, 62472);
 }
