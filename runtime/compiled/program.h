@@ -64,12 +64,169 @@ struct PolicyInfo {
 };
 
 // ----------------------------------------------------------------------------
-// Instruction set: see the VM section below (filled in by the code generator
-// and the VM; documented per opcode there).
-// ----------------------------------------------------------------------------
+// Instruction set.
+//
+// A stack machine: every instruction is one Insn, 12 bytes,
+//
+//     0        8                32                       64                      96
+//     +--------+----------------+------------------------+-----------------------+
+//     |   op   |   (padding)    |           a            |           b           |
+//     +--------+----------------+------------------------+-----------------------+
+//
+// `a` and `b` are unsigned 32-bit operands whose meaning each opcode states
+// below: K[x] is getConstants()[x], a target is an index into getCode(), an
+// attribute/type/entity is an id of getSymbols(). The stack holds Vals;
+// `top` is its last element, `x y -> z` pops x and y (y on top) and pushes z.
+// Every operand type check fails with a type error worded as Cedar words it.
+//
+// Each policy's code is
+//     scopeEntry: [ScopePrincipal] [ScopeAction] [ScopeResource]
+//     bodyEntry:  <code of the conditions> Return
+// (a scope instruction is left out when that scope is `Any`). Code for an
+// IR node shared by several parents is bracketed by MemoGet/MemoPut, so it
+// runs at most once per decision. The stack never holds more than
+// getMaxStackDepth() values.
+//
+// ORDER Opcode: getOpcodeName in program.cpp and the dispatch in vm.cpp
+// switch over every opcode.
+enum class Opcode : uint8_t {
+  // Scope tests (never error).
+  ScopePrincipal, // a=policy   principal scope of policy a fails: not satisfied
+  ScopeAction,    // a=policy   action scope of policy a fails: not satisfied
+  ScopeResource,  // a=policy   resource scope of policy a fails: not satisfied
+  // Values.
+  Const, // a=k          -> K[a]
+  Var,   // a=VarKind    -> principal | action | resource | context
+  // Control.
+  Jump,      // a=target                   pc = a
+  BrFalse,   // a=target    b -> b | -     b must be Bool; false: keep it, pc = a; true: pop
+  BrTrue,    // a=target    b -> b | -     b must be Bool; true: keep it, pc = a; false: pop
+  JumpIfNot, // a=target    b ->           b must be Bool; pop; false: pc = a
+  CheckBool, //             b -> b         b must be Bool
+  MemoGet,   // a=slot b=target  -> v      memo a holds v this decision: push v, pc = b
+  MemoPut,   // a=slot      v -> v         memo a = v for this decision
+  Fail,      // a=ErrorCode b=k            raise error a about name K[b]
+  Return,    //             b ->           b must be Bool; satisfied iff b
+  // Operators (operands evaluated left to right before the op).
+  Not,    //                b -> !b        b Bool
+  Neg,    //                x -> -x        x Long; overflow errors
+  Eq,     //              x y -> x == y    never errors
+  Less,   //              x y -> x < y     Long, datetime or duration pairs
+  LessEq, //              x y -> x <= y    Long, datetime or duration pairs
+  In,     //              x y -> x in y    x entity; y entity or set of entities
+  Add,    //              x y -> x + y     Longs; overflow errors
+  Sub,    //              x y -> x - y     Longs; overflow errors
+  Mul,    //              x y -> x * y     Longs; overflow errors
+  Has,     // a=attr        x -> x has a   x record or entity (no record: false)
+  GetAttr, // a=attr        x -> x.a       x record or entity; missing: error
+  Like,    // a=pattern     s -> s like P  s String; P = getPattern(a)
+  Is,      // a=type        x -> x is a    x entity
+  MakeSet,    // a=n      x1..xn -> [x1..xn]          built in the scratch arena
+  MakeRecord, // a=n b=k  x1..xn -> {K1: x1, ...}     keys getRecordKeys(b, n)
+  Call,       // a=Builtin b=n  x1..xn -> f(x1..xn)   methods: receiver first
+};
+
+/// An instruction (see the encoding above).
+struct Insn {
+  Opcode op = Opcode::Return;
+  uint32_t a = 0;
+  uint32_t b = 0;
+};
+static_assert(sizeof(Insn) == 12, "an instruction is three words");
+
+/// The variables of Var (the order of ir::VarKind).
+enum class VarKind : uint32_t { Principal, Action, Resource, Context };
+
+/// Methods and extension functions the VM implements (the `a` of Call).
+// ORDER Builtin: the table in program.cpp describes each.
+enum class Builtin : uint8_t {
+  // Sets and tags.
+  Contains,
+  ContainsAll,
+  ContainsAny,
+  IsEmpty,
+  HasTag,
+  GetTag,
+  // decimal.
+  Decimal,
+  LessThan,
+  LessThanOrEqual,
+  GreaterThan,
+  GreaterThanOrEqual,
+  // ipaddr.
+  Ip,
+  IsIpv4,
+  IsIpv6,
+  IsLoopback,
+  IsMulticast,
+  IsInRange,
+  // datetime and duration.
+  Datetime,
+  Duration,
+  Offset,
+  DurationSince,
+  ToDate,
+  ToTime,
+  ToMilliseconds,
+  ToSeconds,
+  ToMinutes,
+  ToHours,
+  ToDays,
+};
+
+/// What Call checks before running a builtin.
+struct BuiltinInfo {
+  const char *name;
+  /// Argument count, receiver included.
+  uint8_t arity;
+  /// Called as `f(x)` rather than `x.f()`.
+  bool isConstructor;
+  /// An extension function: arity messages count the receiver, as Cedar's
+  /// extension dispatch does (`contains` and friends do not).
+  bool isExtension;
+  /// The kind each argument must have; -1 for any.
+  int8_t params[2];
+};
+const BuiltinInfo &getBuiltinInfo(Builtin b);
+/// The builtin called `name` as a method (`x.name(...)`) or as a function
+/// (`name(...)`); false if there is none.
+bool lookupBuiltin(llvm::StringRef name, bool asMethod, Builtin &out);
+
+/// Error codes of EvalError::code (see scratch.h for the fields they use).
+// ORDER ErrorCode: formatEvalError in vm.cpp words each.
+enum class ErrorCode : uint32_t {
+  TypeError,       // detail = Expect; a = the offending value
+  Overflow,        // detail = Opcode (Add, Sub, Mul, Neg); a, b = operands
+  NoRecordAttr,    // a record lacks the attribute `a` of the GetAttr at pc
+  NoSuchEntity,    // a = the entity (no record)
+  NoEntityAttr,    // a = the entity; attribute `a` of the GetAttr at pc
+  NoEntityTag,     // a = the entity, b = the tag key
+  WrongArity,      // the Call at pc has the wrong argument count
+  UnknownMethod,   // the Fail at pc: K[b] names the method
+  UnknownFunction, // the Fail at pc: K[b] names the function
+  ExtensionError,  // detail = Builtin; a, b = its first two arguments
+};
+
+/// What a type error expected: a Kind (its numeric value), or one of these.
+enum class Expect : uint32_t {
+  RecordOrEntity = 16,
+  SetOrEntity,
+  LongDatetimeOrDuration,
+};
+
+/// A `like` pattern: getLikeUnits()[first, first + count), each unit a byte
+/// (0..255) or -1 for `*`.
+struct PatternRef {
+  uint32_t first = 0;
+  uint32_t count = 0;
+};
+inline constexpr int16_t LikeStar = -1;
 
 class Program {
 public:
+  /// Most instructions a program may have (jump targets are 32-bit).
+  static constexpr uint64_t MaxInstructions = uint64_t(1) << 31;
+
   SymbolTable &getSymbols() { return symbols; }
   const SymbolTable &getSymbols() const { return symbols; }
 
@@ -87,13 +244,61 @@ public:
   /// Arena holding constant payloads (strings, sets, records, ipaddrs).
   Arena &getConstantArena() { return constantArena; }
 
+  // ------------------------------------------------------------------ code
+  // Filled by the code generator (compiler/codegen/program_emitter.cpp).
+  std::vector<Insn> &getCode() { return code; }
+  llvm::ArrayRef<Insn> getCode() const { return code; }
+  /// Where each instruction comes from; parallel to getCode().
+  std::vector<SourceRange> &getInsnRanges() { return insnRanges; }
+  llvm::ArrayRef<SourceRange> getInsnRanges() const { return insnRanges; }
+  SourceRange getRange(uint32_t pc) const {
+    return pc < insnRanges.size() ? insnRanges[pc] : SourceRange();
+  }
+  /// The constant pool K; payloads live in getConstantArena().
+  std::vector<Val> &getConstants() { return constants; }
+  llvm::ArrayRef<Val> getConstants() const { return constants; }
+  std::vector<int16_t> &getLikeUnits() { return likeUnits; }
+  std::vector<PatternRef> &getPatterns() { return patterns; }
+  llvm::ArrayRef<PatternRef> getPatterns() const { return patterns; }
+  llvm::ArrayRef<int16_t> getPattern(uint32_t p) const {
+    return llvm::ArrayRef<int16_t>(likeUnits).slice(patterns[p].first, patterns[p].count);
+  }
+  /// Keys of MakeRecord (attribute ids), in the order of its values.
+  std::vector<uint32_t> &getRecordKeys() { return recordKeys; }
+  llvm::ArrayRef<uint32_t> getRecordKeys(uint32_t first, uint32_t n) const {
+    return llvm::ArrayRef<uint32_t>(recordKeys).slice(first, n);
+  }
+  uint32_t getNumMemoSlots() const { return numMemoSlots; }
+  void setNumMemoSlots(uint32_t n) { numMemoSlots = n; }
+  uint32_t getMaxStackDepth() const { return maxStackDepth; }
+  void setMaxStackDepth(uint32_t n) { maxStackDepth = n; }
+
+  /// The code in a readable, stable text form: constants, patterns, policies
+  /// with their entries, then one line per instruction (for `larch compile
+  /// --dump` and golden tests).
+  std::string dump() const;
+  /// One constant in Cedar-like syntax, names from getSymbols().
+  std::string formatConstant(const Val &v) const;
+
 private:
   SymbolTable symbols;
   std::vector<PolicyInfo> policies;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;
   Arena constantArena;
+
+  std::vector<Insn> code;
+  std::vector<SourceRange> insnRanges;
+  std::vector<Val> constants;
+  std::vector<int16_t> likeUnits;
+  std::vector<PatternRef> patterns;
+  std::vector<uint32_t> recordKeys;
+  uint32_t numMemoSlots = 0;
+  uint32_t maxStackDepth = 0;
 };
+
+/// The dump name of an opcode (`const`, `brfalse`, ...).
+llvm::StringRef getOpcodeName(Opcode op);
 
 } // namespace larch::rt
 

@@ -26,10 +26,11 @@ class Program;
 /// What went wrong in one policy (formatted only when asked, by
 /// formatEvalError). Trivially copyable.
 struct EvalError {
-  uint32_t code = 0; // the VM's error code (vm.cpp)
-  uint32_t pc = 0;   // the failing instruction
-  Val a, b;          // offending operands, if any (payloads may live in the
-                     // scratch arena: format before the next decision)
+  uint32_t code = 0;   // an rt::ErrorCode (program.h)
+  uint32_t pc = 0;     // the failing instruction
+  uint32_t detail = 0; // what the code needs besides the instruction
+  Val a, b;            // offending operands, if any (payloads may live in the
+                       // scratch arena: format before the next decision)
 };
 
 /// A policy that errored during a decision.
@@ -49,7 +50,9 @@ public:
   std::vector<uint32_t> reasons;
   std::vector<PolicyErrorRec> errors;
 
-  // VM state (vm.cpp).
+  // VM state (vm.cpp). A memo slot holds a value for the decision whose
+  // `epoch` it records; the caller advances `epoch` (never to 0, which no
+  // slot is valid for) and resets `arena` before each decision.
   Arena arena;                       // values built while deciding
   std::vector<Val> stack;
   struct MemoSlot {

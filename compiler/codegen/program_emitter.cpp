@@ -1,0 +1,520 @@
+// Compiler phase IR -> runtime program: the code generator. Entry point:
+// emitProgram (see program_emitter.h). Depends on compiler/ir and
+// runtime/compiled; never on grammar/.
+//
+// Three passes over the IR:
+//   1. constants: literals, sets and records of constants, and extension
+//      constructors of a constant string that parse (one that does not
+//      stays a call, so the error happens at run time, for its policy, as
+//      the reference evaluator raises it);
+//   2. sharing: every node reachable from a policy's conditions counts its
+//      parents; a non-constant, non-variable node with more than one gets a
+//      memo slot, so its code runs at most once per decision;
+//   3. code: per policy, the scope tests, then the conditions in Cedar's
+//      evaluation order, then Return.
+#include "compiler/codegen/program_emitter.h"
+
+#include "runtime/compiled/builtins/builtins.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cassert>
+
+namespace larch::codegen {
+
+namespace {
+
+using ir::NodeId;
+using rt::Insn;
+using rt::Opcode;
+using rt::Val;
+
+constexpr uint32_t None = UINT32_MAX;
+/// Deepest expression the generator recurses into.
+constexpr unsigned MaxNesting = 10000;
+
+class Emitter {
+public:
+  Emitter(const ir::Module &m, rt::Program &out, DiagnosticEngine &diags)
+      : m(m), out(out), diags(diags), code(out.getCode()), ranges(out.getInsnRanges()) {}
+
+  bool run();
+
+private:
+  void internSymbols();
+  void findConstants();
+  void findSharing();
+  bool emitPolicy(uint32_t index);
+  bool emitExpr(NodeId n, uint32_t depth);
+  bool emitNode(NodeId n, uint32_t depth);
+
+  uint32_t emit(Opcode op, uint32_t a, uint32_t b, SourceRange r) {
+    code.push_back(Insn{op, a, b});
+    ranges.push_back(r);
+    return static_cast<uint32_t>(code.size() - 1);
+  }
+  uint32_t here() const { return static_cast<uint32_t>(code.size()); }
+  void use(uint32_t depth) {
+    if (depth > maxDepth)
+      maxDepth = depth;
+  }
+  uint32_t addConstant(Val v) {
+    out.getConstants().push_back(v);
+    return static_cast<uint32_t>(out.getConstants().size() - 1);
+  }
+  /// The constant-pool index of a constant node, created on first use.
+  uint32_t constantOf(NodeId n);
+  Val makeConstant(NodeId n);
+  uint32_t stringConstant(ir::SymbolId s);
+  bool isBoolNode(NodeId n) const;
+
+  const ir::Module &m;
+  rt::Program &out;
+  DiagnosticEngine &diags;
+  std::vector<Insn> &code;
+  std::vector<SourceRange> &ranges;
+
+  std::vector<uint32_t> attrIds, typeIds, entityIds, stringConsts;
+  std::vector<bool> isConst;
+  /// For constant extension constructors: the folded value.
+  std::vector<Val> folded;
+  std::vector<uint32_t> constIndex, memoSlot;
+  uint32_t numMemoSlots = 0;
+  uint32_t maxDepth = 0;
+  unsigned nesting = 0;
+  bool tooDeep = false;
+};
+
+void Emitter::internSymbols() {
+  rt::SymbolTable &syms = out.getSymbols();
+  for (size_t i = 0; i < m.getNumAttrs(); ++i)
+    attrIds.push_back(syms.internAttr(m.getAttr(static_cast<ir::SymbolId>(i))));
+  for (size_t i = 0; i < m.getNumTypes(); ++i)
+    typeIds.push_back(syms.internType(m.getType(static_cast<ir::SymbolId>(i))));
+  for (size_t i = 0; i < m.getNumEntities(); ++i) {
+    const ir::EntityUidSym &e = m.getEntity(static_cast<ir::SymbolId>(i));
+    entityIds.push_back(syms.internEntity(typeIds[e.type], e.id));
+  }
+  stringConsts.assign(m.getNumStrings(), None);
+  // `like` patterns, in the IR's order (so pattern ids carry over).
+  for (size_t p = 0; p < m.getNumPatterns(); ++p) {
+    rt::PatternRef ref;
+    ref.first = static_cast<uint32_t>(out.getLikeUnits().size());
+    for (const ir::PatternElem &e : m.getPattern(static_cast<uint32_t>(p))) {
+      if (e.isWildcard)
+        out.getLikeUnits().push_back(rt::LikeStar);
+      else
+        for (char c : e.literal)
+          out.getLikeUnits().push_back(static_cast<unsigned char>(c));
+    }
+    ref.count = static_cast<uint32_t>(out.getLikeUnits().size()) - ref.first;
+    out.getPatterns().push_back(ref);
+  }
+}
+
+uint32_t Emitter::stringConstant(ir::SymbolId s) {
+  if (stringConsts[s] == None) {
+    llvm::StringRef text = out.getConstantArena().copyString(m.getString(s));
+    stringConsts[s] = addConstant(Val::string(text));
+  }
+  return stringConsts[s];
+}
+
+void Emitter::findConstants() {
+  size_t n = m.getNodes().size();
+  isConst.assign(n, false);
+  folded.assign(n, Val());
+  for (NodeId i = 0; i < n; ++i) {
+    const ir::Node &x = m.getNode(i);
+    llvm::ArrayRef<NodeId> ops = m.getOperands(i);
+    switch (x.op) {
+    case ir::Op::BoolLit:
+    case ir::Op::LongLit:
+    case ir::Op::StringLit:
+    case ir::Op::EntityLit:
+      isConst[i] = true;
+      break;
+    case ir::Op::Set:
+    case ir::Op::Record: {
+      bool all = true;
+      for (NodeId o : ops)
+        all &= isConst[o];
+      isConst[i] = all;
+      break;
+    }
+    case ir::Op::Call: {
+      // A constructor of one string literal folds when it succeeds.
+      rt::Builtin f;
+      if (ops.size() != 1 || m.getNode(ops[0]).op != ir::Op::StringLit ||
+          !rt::lookupBuiltin(m.getString(x.payload), /*asMethod=*/false, f))
+        break;
+      Val arg = Val::string(m.getString(m.getNode(ops[0]).payload));
+      rt::EvalError err;
+      Val v;
+      if (rt::detail::callExtension(f, &arg, out.getConstantArena(), v, err)) {
+        isConst[i] = true;
+        folded[i] = v;
+      }
+      break;
+    }
+    case ir::Op::Var:
+    case ir::Op::Not:
+    case ir::Op::And:
+    case ir::Op::Or:
+    case ir::Op::If:
+    case ir::Op::Neg:
+    case ir::Op::Eq:
+    case ir::Op::Less:
+    case ir::Op::LessEq:
+    case ir::Op::In:
+    case ir::Op::Add:
+    case ir::Op::Sub:
+    case ir::Op::Mul:
+    case ir::Op::Has:
+    case ir::Op::GetAttr:
+    case ir::Op::Like:
+    case ir::Op::Is:
+    case ir::Op::Method:
+      break;
+    }
+  }
+}
+
+void Emitter::findSharing() {
+  size_t n = m.getNodes().size();
+  std::vector<uint32_t> uses(n, 0);
+  std::vector<bool> reachable(n, false);
+  for (const ir::Policy &p : m.getPolicies()) {
+    reachable[p.body] = true;
+    ++uses[p.body];
+  }
+  // INVARIANT: operands have smaller ids, so one descending sweep visits
+  // every parent before its operands.
+  for (size_t k = n; k-- > 0;) {
+    if (!reachable[k] || isConst[k])
+      continue;
+    for (NodeId o : m.getOperands(static_cast<NodeId>(k))) {
+      reachable[o] = true;
+      ++uses[o];
+    }
+  }
+  memoSlot.assign(n, None);
+  for (NodeId i = 0; i < n; ++i)
+    if (reachable[i] && uses[i] > 1 && !isConst[i] && m.getNode(i).op != ir::Op::Var)
+      memoSlot[i] = numMemoSlots++;
+}
+
+Val Emitter::makeConstant(NodeId n) {
+  const ir::Node &x = m.getNode(n);
+  llvm::ArrayRef<NodeId> ops = m.getOperands(n);
+  rt::Arena &arena = out.getConstantArena();
+  switch (x.op) {
+  case ir::Op::BoolLit:
+    return Val::boolean(x.payload != 0);
+  case ir::Op::LongLit:
+    return Val::integer(x.longValue);
+  case ir::Op::StringLit:
+    return out.getConstants()[stringConstant(x.payload)];
+  case ir::Op::EntityLit:
+    return Val::entityId(entityIds[x.payload]);
+  case ir::Op::Set: {
+    Val *elems = arena.allocate<Val>(ops.size());
+    for (size_t k = 0; k < ops.size(); ++k)
+      elems[k] = out.getConstants()[constantOf(ops[k])];
+    return rt::makeSet(elems, static_cast<uint32_t>(ops.size()));
+  }
+  case ir::Op::Record: {
+    rt::Field *fields = arena.allocate<rt::Field>(ops.size());
+    llvm::ArrayRef<ir::SymbolId> keys = m.getRecordKeys(n);
+    for (size_t k = 0; k < ops.size(); ++k)
+      fields[k] = rt::Field{attrIds[keys[k]], out.getConstants()[constantOf(ops[k])]};
+    Val v;
+    uint32_t dup = 0;
+    [[maybe_unused]] bool unique =
+        rt::makeRecord(fields, static_cast<uint32_t>(ops.size()), v, dup);
+    assert(unique && "the parser rejects duplicate record keys");
+    return v;
+  }
+  case ir::Op::Call:
+    return folded[n];
+  default:
+    llvm_unreachable("not a constant node");
+  }
+}
+
+uint32_t Emitter::constantOf(NodeId n) {
+  assert(isConst[n] && "constant node");
+  if (constIndex[n] != None)
+    return constIndex[n];
+  if (m.getNode(n).op == ir::Op::StringLit)
+    return constIndex[n] = stringConstant(m.getNode(n).payload);
+  Val v = makeConstant(n);
+  return constIndex[n] = addConstant(v);
+}
+
+bool Emitter::isBoolNode(NodeId n) const {
+  switch (m.getNode(n).op) {
+  case ir::Op::BoolLit:
+  case ir::Op::Not:
+  case ir::Op::And:
+  case ir::Op::Or:
+  case ir::Op::Eq:
+  case ir::Op::Less:
+  case ir::Op::LessEq:
+  case ir::Op::In:
+  case ir::Op::Has:
+  case ir::Op::Like:
+  case ir::Op::Is:
+    return true;
+  case ir::Op::Method: {
+    rt::Builtin f;
+    return rt::lookupBuiltin(m.getString(m.getNode(n).payload), true, f) &&
+           f != rt::Builtin::GetTag &&
+           static_cast<rt::Kind>(rt::getBuiltinInfo(f).params[0]) != rt::Kind::Datetime &&
+           static_cast<rt::Kind>(rt::getBuiltinInfo(f).params[0]) != rt::Kind::Duration;
+  }
+  default:
+    return false;
+  }
+}
+
+bool Emitter::emitExpr(NodeId n, uint32_t depth) {
+  if (isConst[n]) {
+    emit(Opcode::Const, constantOf(n), 0, m.getNode(n).range);
+    use(depth + 1);
+    return true;
+  }
+  if (++nesting > MaxNesting) {
+    if (!tooDeep)
+      diags.error(DiagCode::NestingTooDeep, m.getNode(n).range,
+                  "expression nested too deeply to compile (more than " +
+                      std::to_string(MaxNesting) + " levels)");
+    tooDeep = true;
+    --nesting;
+    return false;
+  }
+  bool ok;
+  uint32_t slot = memoSlot[n];
+  if (slot != None) {
+    SourceRange r = m.getNode(n).range;
+    uint32_t get = emit(Opcode::MemoGet, slot, 0, r);
+    ok = emitNode(n, depth);
+    emit(Opcode::MemoPut, slot, 0, r);
+    code[get].b = here();
+  } else {
+    ok = emitNode(n, depth);
+  }
+  --nesting;
+  use(depth + 1);
+  return ok;
+}
+
+bool Emitter::emitNode(NodeId n, uint32_t depth) {
+  const ir::Node &x = m.getNode(n);
+  llvm::ArrayRef<NodeId> ops = m.getOperands(n);
+  SourceRange r = x.range;
+  // Operands left to right, operand k at stack height depth + k.
+  auto operands = [&]() {
+    for (size_t k = 0; k < ops.size(); ++k)
+      if (!emitExpr(ops[k], depth + static_cast<uint32_t>(k)))
+        return false;
+    return true;
+  };
+  auto unary = [&](Opcode op, uint32_t a) {
+    if (!operands())
+      return false;
+    emit(op, a, 0, r);
+    return true;
+  };
+  switch (x.op) {
+  case ir::Op::BoolLit:
+  case ir::Op::LongLit:
+  case ir::Op::StringLit:
+  case ir::Op::EntityLit:
+    llvm_unreachable("literals are constants");
+  case ir::Op::Var:
+    emit(Opcode::Var, x.payload, 0, r);
+    return true;
+  case ir::Op::And:
+  case ir::Op::Or: {
+    // l; br(false|true) end; r; [checkbool]; end:
+    if (!emitExpr(ops[0], depth))
+      return false;
+    uint32_t br = emit(x.op == ir::Op::And ? Opcode::BrFalse : Opcode::BrTrue, 0, 0, r);
+    if (!emitExpr(ops[1], depth))
+      return false;
+    if (!isBoolNode(ops[1]))
+      emit(Opcode::CheckBool, 0, 0, m.getNode(ops[1]).range);
+    code[br].a = here();
+    return true;
+  }
+  case ir::Op::If: {
+    // c; jumpifnot else; t; jump end; else: e; end:
+    if (!emitExpr(ops[0], depth))
+      return false;
+    uint32_t jElse = emit(Opcode::JumpIfNot, 0, 0, r);
+    if (!emitExpr(ops[1], depth))
+      return false;
+    uint32_t jEnd = emit(Opcode::Jump, 0, 0, r);
+    code[jElse].a = here();
+    if (!emitExpr(ops[2], depth))
+      return false;
+    code[jEnd].a = here();
+    return true;
+  }
+  case ir::Op::Not:
+    return unary(Opcode::Not, 0);
+  case ir::Op::Neg:
+    return unary(Opcode::Neg, 0);
+  case ir::Op::Eq:
+    return unary(Opcode::Eq, 0);
+  case ir::Op::Less:
+    return unary(Opcode::Less, 0);
+  case ir::Op::LessEq:
+    return unary(Opcode::LessEq, 0);
+  case ir::Op::In:
+    return unary(Opcode::In, 0);
+  case ir::Op::Add:
+    return unary(Opcode::Add, 0);
+  case ir::Op::Sub:
+    return unary(Opcode::Sub, 0);
+  case ir::Op::Mul:
+    return unary(Opcode::Mul, 0);
+  case ir::Op::Has:
+    return unary(Opcode::Has, attrIds[x.payload]);
+  case ir::Op::GetAttr:
+    return unary(Opcode::GetAttr, attrIds[x.payload]);
+  case ir::Op::Like:
+    return unary(Opcode::Like, x.payload);
+  case ir::Op::Is:
+    return unary(Opcode::Is, typeIds[x.payload]);
+  case ir::Op::Set:
+    if (!operands())
+      return false;
+    emit(Opcode::MakeSet, static_cast<uint32_t>(ops.size()), 0, r);
+    return true;
+  case ir::Op::Record: {
+    if (!operands())
+      return false;
+    std::vector<uint32_t> &keys = out.getRecordKeys();
+    uint32_t first = static_cast<uint32_t>(keys.size());
+    for (ir::SymbolId k : m.getRecordKeys(n))
+      keys.push_back(attrIds[k]);
+    emit(Opcode::MakeRecord, static_cast<uint32_t>(ops.size()), first, r);
+    return true;
+  }
+  case ir::Op::Method:
+  case ir::Op::Call: {
+    // Every argument is evaluated before the name is resolved, as in the
+    // reference evaluator, so an unknown name fails after them.
+    if (!operands())
+      return false;
+    bool isMethod = x.op == ir::Op::Method;
+    rt::Builtin f;
+    if (rt::lookupBuiltin(m.getString(x.payload), isMethod, f)) {
+      emit(Opcode::Call, static_cast<uint32_t>(f), static_cast<uint32_t>(ops.size()), r);
+      return true;
+    }
+    rt::ErrorCode code =
+        isMethod ? rt::ErrorCode::UnknownMethod : rt::ErrorCode::UnknownFunction;
+    emit(Opcode::Fail, static_cast<uint32_t>(code), stringConstant(x.payload), r);
+    if (ops.empty())
+      use(depth + 1);
+    return true;
+  }
+  }
+  llvm_unreachable("unknown op");
+}
+
+bool Emitter::emitPolicy(uint32_t index) {
+  const ir::Policy &p = m.getPolicies()[index];
+  rt::PolicyInfo info;
+  info.id = p.id;
+  info.isForbid = p.effect == ir::Effect::Forbid;
+  info.range = p.range;
+  auto entityScope = [&](const ir::EntityScope &s) {
+    rt::EntityScopeSpec spec;
+    switch (s.op) {
+    case ir::EntityScope::Op::Any:
+      spec.op = rt::EntityScopeSpec::Op::Any;
+      break;
+    case ir::EntityScope::Op::Eq:
+      spec.op = rt::EntityScopeSpec::Op::Eq;
+      spec.entity = entityIds[s.uid];
+      break;
+    case ir::EntityScope::Op::In:
+      spec.op = rt::EntityScopeSpec::Op::In;
+      spec.entity = entityIds[s.uid];
+      break;
+    case ir::EntityScope::Op::Is:
+      spec.op = rt::EntityScopeSpec::Op::Is;
+      spec.type = typeIds[s.type];
+      break;
+    case ir::EntityScope::Op::IsIn:
+      spec.op = rt::EntityScopeSpec::Op::IsIn;
+      spec.type = typeIds[s.type];
+      spec.entity = entityIds[s.uid];
+      break;
+    }
+    return spec;
+  };
+  info.principal = entityScope(p.principal);
+  info.resource = entityScope(p.resource);
+  std::vector<uint32_t> &actionEntities = out.getActionScopeEntities();
+  switch (p.action.op) {
+  case ir::ActionScope::Op::Any:
+    info.action.op = rt::ActionScopeSpec::Op::Any;
+    break;
+  case ir::ActionScope::Op::Eq:
+  case ir::ActionScope::Op::In:
+    info.action.op = p.action.op == ir::ActionScope::Op::Eq ? rt::ActionScopeSpec::Op::Eq
+                                                            : rt::ActionScopeSpec::Op::In;
+    info.action.first = static_cast<uint32_t>(actionEntities.size());
+    for (ir::SymbolId u : p.action.uids)
+      actionEntities.push_back(entityIds[u]);
+    info.action.count = static_cast<uint32_t>(p.action.uids.size());
+    break;
+  }
+
+  info.scopeEntry = here();
+  if (info.principal.op != rt::EntityScopeSpec::Op::Any)
+    emit(Opcode::ScopePrincipal, index, 0, p.range);
+  if (info.action.op != rt::ActionScopeSpec::Op::Any)
+    emit(Opcode::ScopeAction, index, 0, p.range);
+  if (info.resource.op != rt::EntityScopeSpec::Op::Any)
+    emit(Opcode::ScopeResource, index, 0, p.range);
+  info.bodyEntry = here();
+  bool ok = emitExpr(p.body, 0);
+  emit(Opcode::Return, 0, 0, p.range);
+  out.getPolicies().push_back(std::move(info));
+  return ok;
+}
+
+bool Emitter::run() {
+  internSymbols();
+  findConstants();
+  findSharing();
+  constIndex.assign(m.getNodes().size(), None);
+  for (uint32_t i = 0; i < m.getPolicies().size(); ++i) {
+    if (!emitPolicy(i))
+      return false;
+    if (code.size() >= rt::Program::MaxInstructions) {
+      diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,
+                  "the compiled policy set exceeds " +
+                      std::to_string(rt::Program::MaxInstructions) + " instructions");
+      return false;
+    }
+  }
+  out.setNumMemoSlots(numMemoSlots);
+  out.setMaxStackDepth(maxDepth);
+  return true;
+}
+
+} // namespace
+
+bool emitProgram(const ir::Module &m, rt::Program &out, DiagnosticEngine &diags) {
+  assert(out.getCode().empty() && out.getPolicies().empty() && "an empty program");
+  return Emitter(m, out, diags).run();
+}
+
+} // namespace larch::codegen

@@ -1,0 +1,456 @@
+//===- runtime/compiled/vm.cpp - The compiled-policy interpreter -----------===//
+//
+// Phase: runtime (evaluation).
+// Entry points: evaluatePolicy, formatEvalError (see vm.h).
+// Depends on program.h, prepared_request.h (World), scratch.h and the
+// builtins; never on grammar/ or compiler/.
+//
+// One dispatch loop over the instructions of program.h. Each case follows
+// the matching case of the reference evaluator (compiler/reference/
+// evaluator.cpp): operands were pushed left to right, the first error wins.
+// Nothing here allocates on the heap or hashes a string: values are Vals,
+// names are ids, built sets and records go to the scratch arena, and an
+// error is recorded as codes and operands, worded only by formatEvalError.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/compiled/vm.h"
+
+#include "runtime/compiled/builtins/builtins.h"
+#include "runtime/value.h"
+
+#include "llvm/Support/ErrorHandling.h"
+
+#include <cassert>
+#include <limits>
+
+namespace larch::rt {
+
+namespace {
+
+bool entityScopeHolds(const EntityScopeSpec &s, uint32_t e, const World &world) {
+  switch (s.op) {
+  case EntityScopeSpec::Op::Any:
+    return true;
+  case EntityScopeSpec::Op::Eq:
+    return e == s.entity;
+  case EntityScopeSpec::Op::In:
+    return world.isIn(e, s.entity);
+  case EntityScopeSpec::Op::Is:
+    return world.getType(e) == s.type;
+  case EntityScopeSpec::Op::IsIn:
+    return world.getType(e) == s.type && world.isIn(e, s.entity);
+  }
+  return false;
+}
+
+/// Glob match of `like`, as reference::matchesPattern: one unit per byte or
+/// star, greedy with backtracking to the last star.
+bool matchLike(llvm::StringRef text, llvm::ArrayRef<int16_t> units) {
+  size_t t = 0, u = 0;
+  size_t starU = SIZE_MAX, starT = 0;
+  while (t < text.size()) {
+    if (u < units.size() && units[u] != LikeStar &&
+        units[u] == static_cast<unsigned char>(text[t])) {
+      ++t, ++u;
+    } else if (u < units.size() && units[u] == LikeStar) {
+      starU = u++;
+      starT = t;
+    } else if (starU != SIZE_MAX) {
+      u = starU + 1;
+      t = ++starT;
+    } else {
+      return false;
+    }
+  }
+  while (u < units.size() && units[u] == LikeStar)
+    ++u;
+  return u == units.size();
+}
+
+bool isComparable(Kind k) {
+  return k == Kind::Long || k == Kind::Datetime || k == Kind::Duration;
+}
+
+} // namespace
+
+PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
+                             const World &world, EvalScratch &scratch, EvalError &error) {
+  if (scratch.stack.size() < program.getMaxStackDepth() ||
+      scratch.memo.size() < program.getNumMemoSlots())
+    scratch.reserveFor(program); // once per program and scratch
+  if (scratch.epoch == 0)
+    scratch.epoch = 1; // no memo slot is valid for epoch 0 (scratch.h)
+  const PolicyInfo &info = program.getPolicies()[policy];
+  const PreparedRequest &request = world.getRequest();
+  const Insn *code = program.getCode().data();
+  const Val *constants = program.getConstants().data();
+  Val *const base = scratch.stack.data();
+  Val *sp = base; // next free slot
+  EvalScratch::MemoSlot *memo = scratch.memo.data();
+  const uint32_t epoch = scratch.epoch;
+  uint32_t pc = checkScope ? info.scopeEntry : info.bodyEntry;
+
+  // Records an error raised by the instruction just executed (pc - 1).
+  auto fail = [&](ErrorCode code, uint32_t detail, const Val &a, const Val &b) {
+    error.code = static_cast<uint32_t>(code);
+    error.pc = pc - 1;
+    error.detail = detail;
+    error.a = a;
+    error.b = b;
+    return PolicyOutcome::Error;
+  };
+  auto typeError = [&](uint32_t expected, const Val &got) {
+    return fail(ErrorCode::TypeError, expected, got, Val());
+  };
+  auto expectKind = [](Kind k) { return static_cast<uint32_t>(k); };
+  constexpr uint32_t ExpectBool = static_cast<uint32_t>(Kind::Bool);
+  constexpr uint32_t ExpectLong = static_cast<uint32_t>(Kind::Long);
+
+  for (;;) {
+    assert(sp >= base && sp <= base + program.getMaxStackDepth() && "stack bounds");
+    const Insn in = code[pc++];
+    switch (in.op) {
+    case Opcode::ScopePrincipal:
+      if (!entityScopeHolds(program.getPolicies()[in.a].principal, request.getPrincipal(),
+                            world))
+        return PolicyOutcome::NotSatisfied;
+      break;
+    case Opcode::ScopeResource:
+      if (!entityScopeHolds(program.getPolicies()[in.a].resource, request.getResource(),
+                            world))
+        return PolicyOutcome::NotSatisfied;
+      break;
+    case Opcode::ScopeAction: {
+      const ActionScopeSpec &s = program.getPolicies()[in.a].action;
+      uint32_t action = request.getAction();
+      llvm::ArrayRef<uint32_t> targets = program.getActionScopeEntities(s);
+      bool holds = s.op == ActionScopeSpec::Op::Any;
+      if (s.op == ActionScopeSpec::Op::Eq)
+        holds = action == targets[0];
+      else
+        for (uint32_t t : targets)
+          if (world.isIn(action, t)) {
+            holds = true;
+            break;
+          }
+      if (!holds)
+        return PolicyOutcome::NotSatisfied;
+      break;
+    }
+    case Opcode::Const:
+      *sp++ = constants[in.a];
+      break;
+    case Opcode::Var:
+      switch (static_cast<VarKind>(in.a)) {
+      case VarKind::Principal:
+        *sp++ = Val::entityId(request.getPrincipal());
+        break;
+      case VarKind::Action:
+        *sp++ = Val::entityId(request.getAction());
+        break;
+      case VarKind::Resource:
+        *sp++ = Val::entityId(request.getResource());
+        break;
+      case VarKind::Context:
+        *sp++ = request.getContext();
+        break;
+      }
+      break;
+    case Opcode::Jump:
+      pc = in.a;
+      break;
+    case Opcode::BrFalse:
+    case Opcode::BrTrue: {
+      const Val &v = sp[-1];
+      if (v.kind != Kind::Bool)
+        return typeError(ExpectBool, v);
+      if (v.b == (in.op == Opcode::BrTrue))
+        pc = in.a;
+      else
+        --sp;
+      break;
+    }
+    case Opcode::JumpIfNot: {
+      const Val &v = *--sp;
+      if (v.kind != Kind::Bool)
+        return typeError(ExpectBool, v);
+      if (!v.b)
+        pc = in.a;
+      break;
+    }
+    case Opcode::CheckBool:
+      if (sp[-1].kind != Kind::Bool)
+        return typeError(ExpectBool, sp[-1]);
+      break;
+    case Opcode::MemoGet: {
+      const EvalScratch::MemoSlot &slot = memo[in.a];
+      if (slot.epoch == epoch) {
+        *sp++ = slot.value;
+        pc = in.b;
+      }
+      break;
+    }
+    case Opcode::MemoPut: {
+      EvalScratch::MemoSlot &slot = memo[in.a];
+      slot.epoch = epoch;
+      slot.value = sp[-1];
+      break;
+    }
+    case Opcode::Fail:
+      return fail(static_cast<ErrorCode>(in.a), in.b, Val(), Val());
+    case Opcode::Return: {
+      const Val &v = sp[-1];
+      if (v.kind != Kind::Bool)
+        return typeError(ExpectBool, v);
+      return v.b ? PolicyOutcome::Satisfied : PolicyOutcome::NotSatisfied;
+    }
+    case Opcode::Not: {
+      Val &v = sp[-1];
+      if (v.kind != Kind::Bool)
+        return typeError(ExpectBool, v);
+      v.b = !v.b;
+      break;
+    }
+    case Opcode::Neg: {
+      Val &v = sp[-1];
+      if (v.kind != Kind::Long)
+        return typeError(ExpectLong, v);
+      if (v.i == std::numeric_limits<int64_t>::min())
+        return fail(ErrorCode::Overflow, static_cast<uint32_t>(Opcode::Neg), v, Val());
+      v.i = -v.i;
+      break;
+    }
+    case Opcode::Eq: {
+      --sp;
+      sp[-1] = Val::boolean(equalVals(sp[-1], sp[0]));
+      break;
+    }
+    case Opcode::Less:
+    case Opcode::LessEq: {
+      const Val &x = sp[-2], &y = sp[-1];
+      if (x.kind != y.kind || !isComparable(x.kind)) {
+        if (isComparable(x.kind))
+          return typeError(expectKind(x.kind), y);
+        return typeError(static_cast<uint32_t>(Expect::LongDatetimeOrDuration), x);
+      }
+      // Long, Datetime and Duration all keep their number in `i`.
+      bool r = in.op == Opcode::Less ? x.i < y.i : x.i <= y.i;
+      --sp;
+      sp[-1] = Val::boolean(r);
+      break;
+    }
+    case Opcode::In: {
+      const Val &x = sp[-2], &y = sp[-1];
+      if (x.kind != Kind::Entity)
+        return typeError(expectKind(Kind::Entity), x);
+      bool r = false;
+      if (y.kind == Kind::Entity) {
+        r = x.entity == y.entity || world.isIn(x.entity, y.entity);
+      } else if (y.kind == Kind::Set) {
+        // The whole set is type-checked before any membership test.
+        for (const Val &el : y.getSet())
+          if (el.kind != Kind::Entity)
+            return typeError(expectKind(Kind::Entity), el);
+        for (const Val &el : y.getSet())
+          if (x.entity == el.entity || world.isIn(x.entity, el.entity)) {
+            r = true;
+            break;
+          }
+      } else {
+        return typeError(static_cast<uint32_t>(Expect::SetOrEntity), y);
+      }
+      --sp;
+      sp[-1] = Val::boolean(r);
+      break;
+    }
+    case Opcode::Add:
+    case Opcode::Sub:
+    case Opcode::Mul: {
+      const Val &x = sp[-2], &y = sp[-1];
+      if (x.kind != Kind::Long)
+        return typeError(ExpectLong, x);
+      if (y.kind != Kind::Long)
+        return typeError(ExpectLong, y);
+      int64_t out;
+      bool overflowed = in.op == Opcode::Add   ? __builtin_add_overflow(x.i, y.i, &out)
+                        : in.op == Opcode::Sub ? __builtin_sub_overflow(x.i, y.i, &out)
+                                               : __builtin_mul_overflow(x.i, y.i, &out);
+      if (overflowed)
+        return fail(ErrorCode::Overflow, static_cast<uint32_t>(in.op), x, y);
+      --sp;
+      sp[-1] = Val::integer(out);
+      break;
+    }
+    case Opcode::Has: {
+      Val &v = sp[-1];
+      if (v.kind == Kind::Record)
+        v = Val::boolean(v.findField(in.a) != nullptr);
+      else if (v.kind == Kind::Entity)
+        v = Val::boolean(world.findAttr(v.entity, in.a) != nullptr);
+      else
+        return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v);
+      break;
+    }
+    case Opcode::GetAttr: {
+      Val &v = sp[-1];
+      if (v.kind == Kind::Record) {
+        const Val *f = v.findField(in.a);
+        if (!f)
+          return fail(ErrorCode::NoRecordAttr, in.a, v, Val());
+        v = *f;
+      } else if (v.kind == Kind::Entity) {
+        const Val *f = world.findAttr(v.entity, in.a);
+        if (!f)
+          return fail(world.hasRecord(v.entity) ? ErrorCode::NoEntityAttr
+                                                : ErrorCode::NoSuchEntity,
+                      in.a, v, Val());
+        v = *f;
+      } else {
+        return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v);
+      }
+      break;
+    }
+    case Opcode::Like: {
+      Val &v = sp[-1];
+      if (v.kind != Kind::String)
+        return typeError(expectKind(Kind::String), v);
+      v = Val::boolean(matchLike(v.getString(), program.getPattern(in.a)));
+      break;
+    }
+    case Opcode::Is: {
+      Val &v = sp[-1];
+      if (v.kind != Kind::Entity)
+        return typeError(expectKind(Kind::Entity), v);
+      v = Val::boolean(world.getType(v.entity) == in.a);
+      break;
+    }
+    case Opcode::MakeSet: {
+      Val *elems = scratch.arena.allocate<Val>(in.a);
+      sp -= in.a;
+      for (uint32_t k = 0; k < in.a; ++k)
+        elems[k] = sp[k];
+      *sp++ = makeSet(elems, in.a);
+      break;
+    }
+    case Opcode::MakeRecord: {
+      Field *fields = scratch.arena.allocate<Field>(in.a);
+      sp -= in.a;
+      llvm::ArrayRef<uint32_t> keys = program.getRecordKeys(in.b, in.a);
+      for (uint32_t k = 0; k < in.a; ++k)
+        fields[k] = Field{keys[k], sp[k]};
+      Val record;
+      uint32_t dupKey = 0;
+      [[maybe_unused]] bool unique = makeRecord(fields, in.a, record, dupKey);
+      assert(unique && "the parser rejects duplicate record keys");
+      *sp++ = record;
+      break;
+    }
+    case Opcode::Call: {
+      Builtin f = static_cast<Builtin>(in.a);
+      const BuiltinInfo &bi = getBuiltinInfo(f);
+      Val *args = sp - in.b;
+      if (in.b != bi.arity)
+        return fail(ErrorCode::WrongArity, in.a, Val(), Val());
+      for (uint32_t k = 0; k < in.b; ++k)
+        if (bi.params[k] >= 0 && args[k].kind != static_cast<Kind>(bi.params[k]))
+          return typeError(static_cast<uint32_t>(bi.params[k]), args[k]);
+      Val out;
+      bool ok = bi.isExtension ? detail::callExtension(f, args, scratch.arena, out, error)
+                               : detail::callSetOrTag(f, args, world, out, error);
+      if (!ok) {
+        error.pc = pc - 1;
+        if (!bi.isExtension)
+          error.detail = in.a;
+        return PolicyOutcome::Error;
+      }
+      sp = args;
+      *sp++ = out;
+      break;
+    }
+    }
+  }
+}
+
+// ----------------------------------------------------------------------------
+// Messages: the reference evaluator's wording for the same situation.
+// ----------------------------------------------------------------------------
+
+namespace {
+
+std::string kindName(Kind k) {
+  return runtime::getValueKindName(static_cast<runtime::ValueKind>(k)).str();
+}
+
+std::string expectedText(uint32_t e) {
+  switch (static_cast<Expect>(e)) {
+  case Expect::RecordOrEntity:
+    return "record or entity";
+  case Expect::SetOrEntity:
+    return "set or entity";
+  case Expect::LongDatetimeOrDuration:
+    return "long, datetime or duration";
+  }
+  return kindName(static_cast<Kind>(e));
+}
+
+} // namespace
+
+std::string formatEvalError(const EvalError &error, const Program &program,
+                            const World &world) {
+  llvm::ArrayRef<Insn> code = program.getCode();
+  Insn in = error.pc < code.size() ? code[error.pc] : Insn();
+  auto attrName = [&](uint32_t a) { return world.getAttrName(a).str(); };
+  switch (static_cast<ErrorCode>(error.code)) {
+  case ErrorCode::TypeError: {
+    std::string got = error.a.kind == Kind::Entity
+                          ? "(entity of type `" +
+                                world.getTypeName(world.getType(error.a.entity)).str() + "`)"
+                          : kindName(error.a.kind);
+    return "type error: expected " + expectedText(error.detail) + ", got " + got;
+  }
+  case ErrorCode::Overflow:
+    if (static_cast<Opcode>(error.detail) == Opcode::Neg)
+      return "integer overflow while attempting to negate the value " + world.str(error.a);
+    return "integer overflow while attempting to " +
+           std::string(static_cast<Opcode>(error.detail) == Opcode::Add   ? "add"
+                       : static_cast<Opcode>(error.detail) == Opcode::Sub ? "subtract"
+                                                                          : "multiply") +
+           " the values " + world.str(error.a) + " and " + world.str(error.b);
+  case ErrorCode::NoRecordAttr:
+    return "record does not have the attribute `" + attrName(error.detail) + "`";
+  case ErrorCode::NoSuchEntity:
+    return "entity " + world.getEntityText(error.a.entity) + " does not exist";
+  case ErrorCode::NoEntityAttr:
+    return world.getEntityText(error.a.entity) + " does not have the attribute `" +
+           attrName(error.detail) + "`";
+  case ErrorCode::NoEntityTag:
+    return world.getEntityText(error.a.entity) + " does not have the tag `" +
+           error.b.getString().str() + "`";
+  case ErrorCode::WrongArity: {
+    const BuiltinInfo &bi = getBuiltinInfo(static_cast<Builtin>(in.a));
+    // Extension functions count the receiver; set and tag methods do not.
+    unsigned skip = bi.isExtension ? 0 : 1;
+    return "wrong number of arguments to `" + std::string(bi.name) + "`: expected " +
+           std::to_string(bi.arity - skip) + ", got " + std::to_string(in.b - skip);
+  }
+  case ErrorCode::UnknownMethod:
+  case ErrorCode::UnknownFunction: {
+    const Val &name = program.getConstants()[error.detail];
+    return std::string(static_cast<ErrorCode>(error.code) == ErrorCode::UnknownMethod
+                           ? "unknown method `"
+                           : "unknown extension function `") +
+           name.getString().str() + "`";
+  }
+  case ErrorCode::ExtensionError: {
+    Builtin f = static_cast<Builtin>(error.detail);
+    ext::ExtError e = detail::rerunExtension(f, error.a, error.b);
+    llvm::StringRef input = getBuiltinInfo(f).isConstructor ? error.a.getString() : "";
+    return "error while evaluating `" + ext::getExtErrorFunctionName(e).str() +
+           "` extension function: " + ext::getExtErrorMessage(e, input);
+  }
+  }
+  return "evaluation error";
+}
+
+} // namespace larch::rt
