@@ -61,12 +61,14 @@ passes and reports:
   load        time to load (parse and prepare) the policies, schema, entities
   memory      resident memory (VmRSS) after each step, bytes per policy, and
               the peak (VmHWM)
-  latency     p50/p90/p99 of one library call, `Engine::authorize` on a
-              prepared request (steady clock around each call), and of
-              `Engine::authorizeJson` on the request line
+  latency     p50/p90/p99 of one library call, `Engine::decide` on a prepared
+              request with a reused scratch (steady clock around each call),
+              and of decoding the request line then deciding it
+              (`Engine::prepareJson` + `decide`, what `larch eval` does)
   throughput  library calls per second on one thread, by CPU time and by wall
-              clock, over passes without per-call timing
-  allocations heap allocations per `authorize` call
+              clock, over passes without per-call timing; and request lines
+              decoded, decided and printed per second (no I/O)
+  allocations heap allocations per `decide` call
   mix         allow / deny / decisions with policy errors
 
 options:
@@ -75,7 +77,7 @@ options:
   --schema FILE        a schema (.json: JSON format; else Cedar syntax)
   --requests FILE      the requests, one JSON object per line
   --passes K           timed passes over the requests (default 5)
-  --engine NAME        the evaluator: `reference` (the only one today)
+  --engine NAME        compiled (default), all-candidates or reference
   --positional-ids     ignore `@id` annotations: every policy is `policyN`
   --json               one JSON object instead of the text report
   -h, --help           show this help
@@ -105,48 +107,6 @@ uint64_t procStatusBytes(const char *field) {
     if (line.compare(0, prefix.size(), prefix) == 0)
       return std::strtoull(line.c_str() + prefix.size(), nullptr, 10) * 1024;
   return 0;
-}
-
-/// Reads `T::"i"` (no escapes inside the id) or {"type", "id"}.
-std::optional<EntityRef> entityRef(const nlohmann::json &j) {
-  if (j.is_object() && j.contains("__entity"))
-    return entityRef(j["__entity"]);
-  if (j.is_object() && j.contains("type") && j.contains("id") && j["type"].is_string() &&
-      j["id"].is_string())
-    return EntityRef{j["type"].get<std::string>(), j["id"].get<std::string>()};
-  if (j.is_string()) {
-    const std::string s = j.get<std::string>();
-    size_t sep = s.rfind("::\"");
-    if (sep == std::string::npos || s.size() < sep + 4 || s.back() != '"')
-      return std::nullopt;
-    std::string id = s.substr(sep + 3, s.size() - sep - 4);
-    if (id.find('\\') != std::string::npos)
-      return std::nullopt;
-    return EntityRef{s.substr(0, sep), id};
-  }
-  return std::nullopt;
-}
-
-/// The request of a JSON line as the library takes it, if it is simple
-/// enough to split here (else the JSON path decides it).
-std::optional<Request> toRequest(const std::string &line) {
-  nlohmann::json j = nlohmann::json::parse(line, nullptr, /*allow_exceptions=*/false);
-  if (!j.is_object())
-    return std::nullopt;
-  Request r;
-  auto p = j.contains("principal") ? entityRef(j["principal"]) : std::nullopt;
-  auto a = j.contains("action") ? entityRef(j["action"]) : std::nullopt;
-  auto res = j.contains("resource") ? entityRef(j["resource"]) : std::nullopt;
-  if (!p || !a || !res)
-    return std::nullopt;
-  r.principal = *p;
-  r.action = *a;
-  r.resource = *res;
-  if (j.contains("context"))
-    r.contextJson = j["context"].dump();
-  if (j.contains("entities"))
-    r.entitiesJson = j["entities"].dump();
-  return r;
 }
 
 struct Percentiles {
@@ -196,7 +156,7 @@ nlohmann::json percentilesJson(const Percentiles &p) {
 
 int runBench(const std::vector<std::string> &args) {
   EngineInputs inputs;
-  std::string requestsPath, engineName = "reference";
+  std::string requestsPath;
   unsigned passes = 5;
   bool json = false;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -222,14 +182,6 @@ int runBench(const std::vector<std::string> &args) {
     if (a == "--requests") {
       if (!value(requestsPath))
         return ExitUsage;
-    } else if (a == "--engine") {
-      if (!value(engineName))
-        return ExitUsage;
-      if (engineName != "reference") {
-        std::cerr << "larch bench: unknown engine `" << engineName
-                  << "` (available: `reference`)\n";
-        return ExitUsage;
-      }
     } else if (a == "--passes") {
       if (!value(v))
         return ExitUsage;
@@ -284,30 +236,25 @@ int runBench(const std::vector<std::string> &args) {
   const double schemaSeconds = times.schema, entitiesSeconds = times.entities;
   const uint64_t rssLoaded = procStatusBytes("VmRSS");
 
-  // Prepared requests for the library call; lines this splitter cannot read
-  // go through authorizeJson instead (and are counted).
-  std::vector<std::optional<Request>> requests;
-  requests.reserve(lines.size());
-  size_t viaJson = 0;
-  for (const std::string &line : lines) {
-    requests.push_back(toRequest(line));
-    viaJson += requests.back() ? 0 : 1;
-  }
-  auto decide = [&](size_t i) {
-    return requests[i] ? engine.authorize(*requests[i]) : engine.authorizeJson(lines[i]);
-  };
+  const char *engineName = inputs.evaluator == Evaluator::Reference ? "reference"
+                           : inputs.evaluator == Evaluator::CompiledAllCandidates
+                               ? "all-candidates"
+                               : "compiled";
 
-  // Decision mix, and a warm-up pass.
+  // Every request prepared once (names to ids), as a library caller would.
+  std::vector<PreparedRequest> requests(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i)
+    engine.prepareJson(lines[i], requests[i]);
+  DecisionScratch scratch;
+  auto decide = [&](size_t i) { return engine.decide(requests[i], scratch); };
+
+  // Decision mix, and a warm-up pass (the scratch reaches its working size).
   size_t allow = 0, deny = 0, withErrors = 0, unreadable = 0;
   for (size_t i = 0; i < lines.size(); ++i) {
-    Decision d = decide(i);
-    (d.allowed ? allow : deny) += 1;
-    withErrors += d.errors.empty() ? 0 : 1;
-    for (const PolicyErrorInfo &e : d.errors)
-      if (e.policy.empty()) {
-        ++unreadable;
-        break;
-      }
+    bool allowed = decide(i);
+    (allowed ? allow : deny) += 1;
+    withErrors += scratch.getNumErrors() ? 1 : 0;
+    unreadable += requests[i].ok() ? 0 : 1;
   }
 
   // Timed passes: one steady-clock sample per call; allocations counted
@@ -319,21 +266,21 @@ int runBench(const std::vector<std::string> &args) {
     for (size_t i = 0; i < lines.size(); ++i) {
       uint64_t a0 = gAllocations.load(std::memory_order_relaxed);
       auto s = Clock::now();
-      Decision d = decide(i);
+      decide(i);
       auto e = Clock::now();
       allocations += gAllocations.load(std::memory_order_relaxed) - a0;
       libraryNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
-      (void)d;
     }
   const unsigned jsonPasses = std::max(1u, passes / 2);
   jsonNs.reserve(size_t(jsonPasses) * lines.size());
+  PreparedRequest lineRequest;
   for (unsigned pass = 0; pass < jsonPasses; ++pass)
     for (size_t i = 0; i < lines.size(); ++i) {
       auto s = Clock::now();
-      Decision d = engine.authorizeJson(lines[i]);
+      engine.prepareJson(lines[i], lineRequest);
+      engine.decide(lineRequest, scratch);
       auto e = Clock::now();
       jsonNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
-      (void)d;
     }
 
   // Throughput without per-call timing: CPU time and wall clock.
@@ -342,10 +289,24 @@ int runBench(const std::vector<std::string> &args) {
   size_t allowedCount = 0;
   for (unsigned pass = 0; pass < passes; ++pass)
     for (size_t i = 0; i < lines.size(); ++i)
-      allowedCount += decide(i).allowed ? 1 : 0;
+      allowedCount += decide(i) ? 1 : 0;
   const double wall = seconds(Clock::now() - t0);
   const double cpu = cpuSeconds() - cpu0;
   const double decisions = double(passes) * double(lines.size());
+  // What `larch eval` does per line, without the I/O: decode, decide, print.
+  std::string printed;
+  const double lineCpu0 = cpuSeconds();
+  for (unsigned pass = 0; pass < passes; ++pass)
+    for (size_t i = 0; i < lines.size(); ++i) {
+      engine.prepareJson(lines[i], lineRequest);
+      engine.decide(lineRequest, scratch);
+      scratch.appendJson(printed);
+      printed += '\n';
+      if (printed.size() > (1 << 16))
+        printed.clear();
+    }
+  const double lineCpu = cpuSeconds() - lineCpu0;
+  const double linesPerSecond = lineCpu > 0 ? decisions / lineCpu : 0;
   const uint64_t rssEnd = procStatusBytes("VmRSS"), hwm = procStatusBytes("VmHWM");
 
   const Percentiles lib = percentiles(std::move(libraryNs));
@@ -367,11 +328,11 @@ int runBench(const std::vector<std::string> &args) {
         {"memory_bytes",
          {{"rss_start", rssStart}, {"rss_policies", rssPolicies}, {"rss_loaded", rssLoaded},
           {"rss_end", rssEnd}, {"hwm", hwm}, {"per_policy", bytesPerPolicy}}},
-        {"authorize", percentilesJson(lib)},
-        {"authorize_json", percentilesJson(js)},
-        {"throughput_per_second", {{"cpu", perSecondCpu}, {"wall", perSecondWall}}},
+        {"decide", percentilesJson(lib)},
+        {"decode_and_decide", percentilesJson(js)},
+        {"throughput_per_second",
+         {{"cpu", perSecondCpu}, {"wall", perSecondWall}, {"lines_cpu", linesPerSecond}}},
         {"allocations_per_decision", allocsPerDecision},
-        {"requests_via_json", viaJson},
         {"mix", {{"allow", allow}, {"deny", deny}, {"with_errors", withErrors}, {"unreadable", unreadable}}},
     };
     std::cout << out.dump() << '\n';
@@ -393,24 +354,25 @@ int runBench(const std::vector<std::string> &args) {
               << " B/policy; entities +"
               << formatMiB(rssLoaded > rssPolicies ? rssLoaded - rssPolicies : 0) << "), peak "
               << formatMiB(hwm) << "\n";
-    std::cout << "authorize    p50 " << formatNs(lib.p50) << "  p90 " << formatNs(lib.p90)
+    std::cout << "decide       p50 " << formatNs(lib.p50) << "  p90 " << formatNs(lib.p90)
               << "  p99 " << formatNs(lib.p99) << "  mean " << formatNs(lib.mean)
               << "  (library call, prepared request)\n";
-    std::cout << "authorizeJson p50 " << formatNs(js.p50) << "  p90 " << formatNs(js.p90)
-              << "  p99 " << formatNs(js.p99) << "  (request line parsed each time)\n";
+    std::cout << "line         p50 " << formatNs(js.p50) << "  p90 " << formatNs(js.p90)
+              << "  p99 " << formatNs(js.p99) << "  (request line decoded, then decided)\n";
     std::snprintf(buf, sizeof buf,
                   "throughput   %.0f decisions/s by CPU time, %.0f by wall clock (one thread)\n",
                   perSecondCpu, perSecondWall);
     std::cout << buf;
-    std::snprintf(buf, sizeof buf, "allocations  %.1f per decision (authorize calls only)\n",
+    std::snprintf(buf, sizeof buf,
+                  "lines        %.0f request lines/s decoded, decided and printed (one thread, no I/O)\n",
+                  linesPerSecond);
+    std::cout << buf;
+    std::snprintf(buf, sizeof buf, "allocations  %.2f per decision (decide calls only)\n",
                   allocsPerDecision);
     std::cout << buf;
     std::cout << "mix          allow " << allow << " (" << pct(allow) << "), deny " << deny
               << " (" << pct(deny) << "), with policy errors " << withErrors << ", unreadable "
               << unreadable << "\n";
-    if (viaJson)
-      std::cout << "note         " << viaJson
-                << " requests were decided through authorizeJson (not split here)\n";
   }
   (void)allowedCount;
   return unreadable ? ExitFindings : ExitOk;
