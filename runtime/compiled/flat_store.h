@@ -42,10 +42,31 @@ struct Tag {
   Val value;
 };
 
+namespace detail {
+
+/// Where a value conversion interns the names it meets: record keys as
+/// attribute ids, entity references as entity ids. Implemented over the
+/// store's symbol table while building and over a PreparedRequest while
+/// preparing, so one converter serves both.
+class ValueNames {
+public:
+  virtual ~ValueNames() = default;
+  virtual uint32_t internAttr(llvm::StringRef name) = 0;
+  virtual uint32_t internEntity(llvm::StringRef type, llvm::StringRef id) = 0;
+};
+
+/// `v` as a Val whose payload (strings, set elements, record fields,
+/// ipaddrs) is allocated in `arena`; sets and records are made canonical.
+Val convertValue(const runtime::Value &v, ValueNames &names, Arena &arena);
+
+} // namespace detail
+
 class FlatStore {
 public:
   /// Builds the flat form of `entities` in a symbol space extending `base`.
-  /// Fails (with a message) only on limits (more than 2^32-2 names).
+  /// Only `entities`' own map is read (a layer's base is not): pass the
+  /// shared store. Fails (with a message) only on limits (more than 2^32-2
+  /// names, or more attributes, tags or ancestor links than 2^32-2).
   static std::unique_ptr<FlatStore> build(const SymbolTable &base,
                                           const runtime::EntityStore &entities,
                                           std::string &error);

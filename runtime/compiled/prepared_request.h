@@ -34,6 +34,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace larch::rt {
@@ -97,6 +98,11 @@ private:
   std::vector<LocalEntity> localEntities;
   llvm::StringMap<uint32_t> localTypeIds, localAttrIds, localEntityIds;
   std::vector<Overlay> overlays; // sorted by entity
+  // Scratch kept across clear() so preparing stops allocating: the key of a
+  // local entity name, (store descendant, overlay index) pairs, merged ids.
+  std::string entityKey;
+  std::vector<std::pair<uint32_t, uint32_t>> extended;
+  std::vector<uint32_t> mergedIds;
 };
 
 /// Converts a runtime request (and its optional request entities, layered

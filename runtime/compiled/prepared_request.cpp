@@ -1,0 +1,352 @@
+//===- runtime/compiled/prepared_request.cpp - A request in ids --------------===//
+//
+// Phase: runtime (compiled evaluation data).
+// Entry points: PreparedRequest, prepareRequest, toVal, World (see
+// prepared_request.h).
+// Depends on flat_store.h and runtime/entity_store.h only.
+//
+// Request entities follow runtime::EntityStore::buildLayer and
+// runtime::EntityView: a layer entity's `ancestors` are already closed
+// through the store, so its overlay uses them as they are; a store entity
+// below an ancestor the store has no record for sees that ancestor's layer
+// ancestors too (EntityView::isAncestor), so it gets an overlay with the
+// union. Nothing else in the store can change: a store entity with a record
+// that the layer repeats is identical (buildLayer rejects conflicts), and
+// anything new reached from a store entity is reached through an unrecorded
+// ancestor.
+//
+//===----------------------------------------------------------------------===//
+
+#include "runtime/compiled/prepared_request.h"
+
+#include <algorithm>
+#include <cassert>
+#include <new>
+
+namespace larch::rt {
+
+namespace {
+
+/// Interns a value's names through a PreparedRequest.
+class RequestNames final : public detail::ValueNames {
+public:
+  explicit RequestNames(PreparedRequest &request) : request(request) {}
+  uint32_t internAttr(llvm::StringRef name) override { return request.internAttr(name); }
+  uint32_t internEntity(llvm::StringRef type, llvm::StringRef id) override {
+    return request.internEntity(type, id);
+  }
+
+private:
+  PreparedRequest &request;
+};
+
+bool overlayLess(const PreparedRequest::Overlay &a, const PreparedRequest::Overlay &b) {
+  return a.entity < b.entity;
+}
+
+} // namespace
+
+// ------------------------------------------------------------ PreparedRequest
+
+void PreparedRequest::clear(const FlatStore &newStore) {
+  store = &newStore;
+  principal = action = resource = 0;
+  context = Val::record(nullptr, 0);
+  arena.reset();
+  localTypes.clear();
+  localAttrs.clear();
+  localEntities.clear();
+  localTypeIds.clear();
+  localAttrIds.clear();
+  localEntityIds.clear();
+  overlays.clear();
+  extended.clear();
+  mergedIds.clear();
+}
+
+uint32_t PreparedRequest::internType(llvm::StringRef name) {
+  const SymbolTable &symbols = store->getSymbols();
+  uint32_t t = symbols.lookupType(name);
+  if (t != NoSymbol)
+    return t;
+  auto [it, inserted] = localTypeIds.try_emplace(
+      name, symbols.getNumTypes() + static_cast<uint32_t>(localTypes.size()));
+  if (inserted)
+    localTypes.push_back(name.str());
+  return it->second;
+}
+
+uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
+  const SymbolTable &symbols = store->getSymbols();
+  uint32_t a = symbols.lookupAttr(name);
+  if (a != NoSymbol)
+    return a;
+  auto [it, inserted] = localAttrIds.try_emplace(
+      name, symbols.getNumAttrs() + static_cast<uint32_t>(localAttrs.size()));
+  if (inserted)
+    localAttrs.push_back(name.str());
+  return it->second;
+}
+
+uint32_t PreparedRequest::internEntity(llvm::StringRef type, llvm::StringRef id) {
+  const SymbolTable &symbols = store->getSymbols();
+  uint32_t t = internType(type);
+  if (t < symbols.getNumTypes()) {
+    uint32_t e = symbols.lookupEntity(t, id);
+    if (e != NoSymbol)
+      return e;
+  }
+  entityKey.assign(reinterpret_cast<const char *>(&t), sizeof t);
+  entityKey.append(id.data(), id.size());
+  auto [it, inserted] = localEntityIds.try_emplace(
+      entityKey, store->getNumEntities() + static_cast<uint32_t>(localEntities.size()));
+  if (inserted)
+    localEntities.push_back(LocalEntity{t, id.str()});
+  return it->second;
+}
+
+llvm::StringRef PreparedRequest::getLocalType(uint32_t t) const {
+  return localTypes[t - store->getSymbols().getNumTypes()];
+}
+
+llvm::StringRef PreparedRequest::getLocalAttr(uint32_t a) const {
+  return localAttrs[a - store->getSymbols().getNumAttrs()];
+}
+
+uint32_t PreparedRequest::getLocalEntityType(uint32_t e) const {
+  return localEntities[e - store->getNumEntities()].type;
+}
+
+llvm::StringRef PreparedRequest::getLocalEntityId(uint32_t e) const {
+  return localEntities[e - store->getNumEntities()].id;
+}
+
+const PreparedRequest::Overlay *PreparedRequest::findOverlay(uint32_t e) const {
+  auto it = std::lower_bound(overlays.begin(), overlays.end(), e,
+                             [](const Overlay &o, uint32_t x) { return o.entity < x; });
+  return it != overlays.end() && it->entity == e ? &*it : nullptr;
+}
+
+bool PreparedRequest::setRequestEntities(const runtime::EntityStore &layer,
+                                         std::string &error) {
+  // Conflicts with the store and cycles were rejected by buildLayer, which
+  // made `layer`; nothing here can fail.
+  (void)error;
+  overlays.clear();
+  RequestNames names(*this);
+  for (const auto &[uid, entity] : layer.getEntities()) {
+    Overlay o;
+    o.entity = internEntity(uid.type, uid.id);
+    o.hasRecord = true;
+
+    Field *fields = arena.allocate<Field>(entity.attrs.size());
+    size_t n = 0;
+    for (const auto &[name, value] : entity.attrs) {
+      new (&fields[n]) Field();
+      fields[n].key = internAttr(name);
+      fields[n].value = detail::convertValue(value, names, arena);
+      ++n;
+    }
+    std::sort(fields, fields + n, [](const Field &a, const Field &b) { return a.key < b.key; });
+    o.attrs = llvm::ArrayRef<Field>(fields, n);
+
+    Tag *tags = arena.allocate<Tag>(entity.tags.size());
+    n = 0;
+    for (const auto &[key, value] : entity.tags) {
+      new (&tags[n]) Tag{Val::string(arena.copyString(key)),
+                         detail::convertValue(value, names, arena)};
+      ++n;
+    }
+    std::sort(tags, tags + n,
+              [](const Tag &a, const Tag &b) { return a.key.getString() < b.key.getString(); });
+    o.tags = llvm::ArrayRef<Tag>(tags, n);
+
+    uint32_t *ancestors = arena.allocate<uint32_t>(entity.ancestors.size());
+    n = 0;
+    for (const runtime::EntityUid &a : entity.ancestors)
+      ancestors[n++] = internEntity(a.type, a.id);
+    std::sort(ancestors, ancestors + n);
+    o.ancestors = llvm::ArrayRef<uint32_t>(ancestors, n);
+    overlays.push_back(o);
+  }
+  std::sort(overlays.begin(), overlays.end(), overlayLess);
+
+  // Store entities below a store id that has no record but is a layer
+  // entity: their ancestors extend by that entity's (closed) ancestors.
+  extended.clear();
+  const uint32_t numLayer = static_cast<uint32_t>(overlays.size());
+  for (uint32_t k = 0; k < numLayer; ++k) {
+    uint32_t u = overlays[k].entity;
+    if (u >= store->getNumEntities() || store->hasRecord(u))
+      continue;
+    for (uint32_t d : store->getDescendantsOfUnrecorded(u))
+      if (!findOverlay(d)) // a layer entity's own ancestors are complete
+        extended.emplace_back(d, k);
+  }
+  std::sort(extended.begin(), extended.end());
+  for (size_t k = 0; k < extended.size();) {
+    uint32_t d = extended[k].first;
+    llvm::ArrayRef<uint32_t> own = store->getAncestors(d);
+    mergedIds.assign(own.begin(), own.end());
+    for (; k < extended.size() && extended[k].first == d; ++k) {
+      llvm::ArrayRef<uint32_t> more = overlays[extended[k].second].ancestors;
+      mergedIds.insert(mergedIds.end(), more.begin(), more.end());
+    }
+    std::sort(mergedIds.begin(), mergedIds.end());
+    mergedIds.erase(std::unique(mergedIds.begin(), mergedIds.end()), mergedIds.end());
+    Overlay o;
+    o.entity = d;
+    o.hasRecord = store->hasRecord(d);
+    o.attrs = store->getAttrs(d);
+    o.tags = store->getTags(d);
+    o.ancestors = llvm::ArrayRef<uint32_t>(
+        arena.copyArray(llvm::ArrayRef<uint32_t>(mergedIds)), mergedIds.size());
+    overlays.push_back(o);
+  }
+  if (overlays.size() != numLayer)
+    std::sort(overlays.begin(), overlays.end(), overlayLess);
+  return true;
+}
+
+Val toVal(const runtime::Value &v, PreparedRequest &out) {
+  RequestNames names(out);
+  return detail::convertValue(v, names, out.getArena());
+}
+
+bool prepareRequest(const FlatStore &store, const runtime::Request &request,
+                    const runtime::EntityStore *requestEntities, PreparedRequest &out,
+                    std::string &error) {
+  out.clear(store);
+  out.setPrincipal(out.internEntity(request.principal.type, request.principal.id));
+  out.setAction(out.internEntity(request.action.type, request.action.id));
+  out.setResource(out.internEntity(request.resource.type, request.resource.id));
+  assert(request.context.is(runtime::ValueKind::Record) && "the context is a record");
+  out.setContext(toVal(request.context, out));
+  if (requestEntities)
+    return out.setRequestEntities(*requestEntities, error);
+  return true;
+}
+
+// ---------------------------------------------------------------------- World
+
+uint32_t World::getType(uint32_t e) const {
+  return e < numStoreEntities ? store.getType(e) : request.getLocalEntityType(e);
+}
+
+bool World::hasRecord(uint32_t e) const {
+  if (layered)
+    if (const PreparedRequest::Overlay *o = request.findOverlay(e))
+      return o->hasRecord;
+  return e < numStoreEntities && store.hasRecord(e);
+}
+
+llvm::ArrayRef<Field> World::getAttrs(uint32_t e) const {
+  if (layered)
+    if (const PreparedRequest::Overlay *o = request.findOverlay(e))
+      return o->attrs;
+  if (e < numStoreEntities)
+    return store.getAttrs(e);
+  return {};
+}
+
+const Val *World::findAttr(uint32_t e, uint32_t key) const {
+  llvm::ArrayRef<Field> fs = getAttrs(e);
+  auto it = std::lower_bound(fs.begin(), fs.end(), key,
+                             [](const Field &f, uint32_t k) { return f.key < k; });
+  return it != fs.end() && it->key == key ? &it->value : nullptr;
+}
+
+llvm::ArrayRef<Tag> World::getTags(uint32_t e) const {
+  if (layered)
+    if (const PreparedRequest::Overlay *o = request.findOverlay(e))
+      return o->tags;
+  if (e < numStoreEntities)
+    return store.getTags(e);
+  return {};
+}
+
+const Val *World::findTag(uint32_t e, llvm::StringRef key) const {
+  llvm::ArrayRef<Tag> ts = getTags(e);
+  auto it = std::lower_bound(ts.begin(), ts.end(), key, [](const Tag &t, llvm::StringRef k) {
+    return t.key.getString() < k;
+  });
+  return it != ts.end() && it->key.getString() == key ? &it->value : nullptr;
+}
+
+llvm::ArrayRef<uint32_t> World::getAncestors(uint32_t e) const {
+  if (layered)
+    if (const PreparedRequest::Overlay *o = request.findOverlay(e))
+      return o->ancestors;
+  if (e < numStoreEntities)
+    return store.getAncestors(e);
+  return {};
+}
+
+bool World::isIn(uint32_t e, uint32_t ancestor) const {
+  if (e == ancestor)
+    return true;
+  llvm::ArrayRef<uint32_t> as = getAncestors(e);
+  return std::binary_search(as.begin(), as.end(), ancestor);
+}
+
+std::string World::getEntityText(uint32_t e) const {
+  llvm::StringRef id = e < numStoreEntities ? llvm::StringRef(store.getSymbols().getEntityId(e))
+                                            : request.getLocalEntityId(e);
+  return getTypeName(getType(e)).str() + "::" + runtime::quoteCedarString(id);
+}
+
+llvm::StringRef World::getTypeName(uint32_t t) const {
+  const SymbolTable &symbols = store.getSymbols();
+  return t < symbols.getNumTypes() ? symbols.getType(t) : request.getLocalType(t);
+}
+
+llvm::StringRef World::getAttrName(uint32_t a) const {
+  const SymbolTable &symbols = store.getSymbols();
+  return a < symbols.getNumAttrs() ? symbols.getAttr(a) : request.getLocalAttr(a);
+}
+
+std::string World::str(const Val &v) const { return toValue(v).str(); }
+
+runtime::Value World::toValue(const Val &v) const {
+  switch (v.kind) {
+  case Kind::Bool:
+    return runtime::Value::boolean(v.b);
+  case Kind::Long:
+    return runtime::Value::integer(v.i);
+  case Kind::String:
+    return runtime::Value::string(v.getString().str());
+  case Kind::Entity: {
+    uint32_t e = v.entity;
+    llvm::StringRef id = e < numStoreEntities
+                             ? llvm::StringRef(store.getSymbols().getEntityId(e))
+                             : request.getLocalEntityId(e);
+    return runtime::Value::entity(getTypeName(getType(e)).str(), id.str());
+  }
+  case Kind::Set: {
+    std::vector<runtime::Value> elems;
+    elems.reserve(v.n);
+    for (const Val &x : v.getSet())
+      elems.push_back(toValue(x));
+    return runtime::Value::set(std::move(elems));
+  }
+  case Kind::Record: {
+    std::vector<runtime::RecordEntry> entries;
+    entries.reserve(v.n);
+    for (const Field &f : v.getRecord())
+      entries.emplace_back(getAttrName(f.key).str(), toValue(f.value));
+    return runtime::Value::recordFromEntries(std::move(entries));
+  }
+  case Kind::Decimal:
+    return runtime::Value::decimal(v.getDecimal());
+  case Kind::IpAddr:
+    return runtime::Value::ipaddr(*v.ip);
+  case Kind::Datetime:
+    return runtime::Value::datetime(v.getDatetime());
+  case Kind::Duration:
+    return runtime::Value::duration(v.getDuration());
+  }
+  assert(false && "unknown value kind");
+  return runtime::Value();
+}
+
+} // namespace larch::rt
