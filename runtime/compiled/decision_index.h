@@ -94,8 +94,22 @@ private:
   void walkEntity(uint32_t node, const World &world, const uint32_t request[3],
                   uint32_t entity, std::vector<uint32_t> &out) const;
 
+  /// DenseMap's default hash of a uint64_t keeps only its low 32 bits
+  /// (times 37), which would drop the node; mix every bit instead.
+  struct EdgeKeyInfo {
+    static uint64_t getEmptyKey() { return ~uint64_t(0); }
+    static uint64_t getTombstoneKey() { return ~uint64_t(0) - 1; }
+    static unsigned getHashValue(uint64_t k) {
+      k ^= k >> 33;
+      k *= 0xff51afd7ed558ccdULL;
+      k ^= k >> 33;
+      return static_cast<unsigned>(k);
+    }
+    static bool isEqual(uint64_t a, uint64_t b) { return a == b; }
+  };
+
   std::vector<Node> nodes;
-  llvm::DenseMap<uint64_t, uint32_t> edges;
+  llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> edges;
   std::vector<uint32_t> leafPolicies;
   uint32_t root = None;
   /// Labels of edges, for dump() only: child node -> (kind, id).
