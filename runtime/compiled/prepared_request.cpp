@@ -65,6 +65,7 @@ void PreparedRequest::clear(const FlatStore &newStore) {
 }
 
 uint32_t PreparedRequest::internType(llvm::StringRef name) {
+  assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
   uint32_t t = symbols.lookupType(name);
   if (t != NoSymbol)
@@ -77,6 +78,7 @@ uint32_t PreparedRequest::internType(llvm::StringRef name) {
 }
 
 uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
+  assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
   uint32_t a = symbols.lookupAttr(name);
   if (a != NoSymbol)
@@ -89,6 +91,7 @@ uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
 }
 
 uint32_t PreparedRequest::internEntity(llvm::StringRef type, llvm::StringRef id) {
+  assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
   uint32_t t = internType(type);
   if (t < symbols.getNumTypes()) {
