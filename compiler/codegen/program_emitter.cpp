@@ -8,14 +8,16 @@
 //      stays a call, so the error happens at run time, for its policy, as
 //      the reference evaluator raises it);
 //   2. sharing: every node reachable from a policy's conditions counts its
-//      parents; a non-constant, non-variable node with more than one gets a
-//      memo slot, so its code runs at most once per decision;
+//      parents; a node with more than one gets a memo slot, so its code runs
+//      at most once per decision, unless it is a constant, a variable or one
+//      constant-time step over those (`context.a`, `principal is T`, `x + 1`);
 //   3. code: per policy, the scope tests, then the conditions in Cedar's
 //      evaluation order, then Return.
 #include "compiler/codegen/program_emitter.h"
 
 #include "runtime/compiled/builtins/builtins.h"
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
 #include <cassert>
@@ -67,6 +69,7 @@ private:
   Val makeConstant(NodeId n);
   uint32_t stringConstant(ir::SymbolId s);
   bool isBoolNode(NodeId n) const;
+  bool isCheap(NodeId n) const;
 
   const ir::Module &m;
   rt::Program &out;
@@ -200,8 +203,42 @@ void Emitter::findSharing() {
   }
   memoSlot.assign(n, None);
   for (NodeId i = 0; i < n; ++i)
-    if (reachable[i] && uses[i] > 1 && !isConst[i] && m.getNode(i).op != ir::Op::Var)
+    if (reachable[i] && uses[i] > 1 && !isConst[i] && !isCheap(i))
       memoSlot[i] = numMemoSlots++;
+}
+
+bool Emitter::isCheap(NodeId n) const {
+  // A variable, or one constant-time step over variables and constants: a
+  // memo lookup would cost as much as evaluating it again.
+  const ir::Node &x = m.getNode(n);
+  llvm::ArrayRef<NodeId> ops = m.getOperands(n);
+  auto isLeaf = [&](NodeId o) { return isConst[o] || m.getNode(o).op == ir::Op::Var; };
+  switch (x.op) {
+  case ir::Op::Var:
+    return true;
+  case ir::Op::Not:
+  case ir::Op::Neg:
+  case ir::Op::Eq:
+  case ir::Op::Less:
+  case ir::Op::LessEq:
+  case ir::Op::Add:
+  case ir::Op::Sub:
+  case ir::Op::Mul:
+  case ir::Op::Is:
+    return llvm::all_of(ops, isLeaf) &&
+           // Equality of sets and records is not constant-time.
+           llvm::none_of(ops, [&](NodeId o) {
+             return m.getNode(o).op == ir::Op::Set || m.getNode(o).op == ir::Op::Record;
+           });
+  case ir::Op::Has:
+  case ir::Op::GetAttr:
+    // A field of the context record (entity attributes go through the
+    // store and its request overlay, so they are worth remembering).
+    return m.getNode(ops[0]).op == ir::Op::Var &&
+           static_cast<ir::VarKind>(m.getNode(ops[0]).payload) == ir::VarKind::Context;
+  default:
+    return false;
+  }
 }
 
 Val Emitter::makeConstant(NodeId n) {
@@ -266,6 +303,8 @@ bool Emitter::isBoolNode(NodeId n) const {
   case ir::Op::Like:
   case ir::Op::Is:
     return true;
+  case ir::Op::If:
+    return isBoolNode(m.getOperands(n)[1]) && isBoolNode(m.getOperands(n)[2]);
   case ir::Op::Method: {
     rt::Builtin f;
     return rt::lookupBuiltin(m.getString(m.getNode(n).payload), true, f) &&
