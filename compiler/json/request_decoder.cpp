@@ -1,0 +1,876 @@
+// Edge (JSON request line -> compiled request). Entry point:
+// RequestDecoder::decode (see request_decoder.h for the semantics, the
+// fallback rules and the limits). Each decoding function mirrors the
+// reference function of json_value.cpp / request_json.cpp named in its
+// comment, so the two can be read side by side.
+#include "compiler/json/request_decoder.h"
+
+#include "compiler/json/request_json.h"
+#include "grammar/unescape.h"
+#include "runtime/extension_functions.h"
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cassert>
+#include <cstring>
+#include <optional>
+#include <string_view>
+#include <vector>
+
+namespace larch::json {
+
+namespace dom = simdjson::dom;
+using ET = dom::element_type;
+using rt::Val;
+
+namespace {
+
+/// INVARIANT: the same as MaxDepth in json_value.cpp (conversion frames, each
+/// parse and parsePlain call counting one), so both reject the same nesting.
+constexpr unsigned MaxDepth = 256;
+
+/// Objects with more keys than this are checked for duplicates by sorting
+/// their keys rather than comparing each pair.
+constexpr size_t PairwiseDuplicateLimit = 16;
+
+/// simdjson saturates element counts at this value; larger containers go to
+/// the fallback (they cannot be sized in advance).
+constexpr size_t SaturatedCount = 0xFFFFFF;
+
+/// A field path kept as a chain of stack frames; rendered (with joinPath and
+/// indexPath, as the reference builds it) only when an error is reported.
+struct PathNode {
+  enum class Kind { Root, Key, Index };
+  const PathNode *parent = nullptr;
+  Kind kind = Kind::Root;
+  llvm::StringRef text; // root name or key
+  size_t index = 0;
+
+  static PathNode root(llvm::StringRef name) { return {nullptr, Kind::Root, name, 0}; }
+  static PathNode key(const PathNode *parent, std::string_view k) {
+    return {parent, Kind::Key, llvm::StringRef(k.data(), k.size()), 0};
+  }
+  static PathNode at(const PathNode *parent, size_t i) {
+    return {parent, Kind::Index, llvm::StringRef(), i};
+  }
+};
+
+std::string render(const PathNode *p) {
+  if (!p)
+    return "";
+  switch (p->kind) {
+  case PathNode::Kind::Root:
+    return p->text.str();
+  case PathNode::Kind::Key:
+    return joinPath(render(p->parent), p->text);
+  case PathNode::Kind::Index:
+    return indexPath(render(p->parent), p->index);
+  }
+  return "";
+}
+
+/// Counts conversion frames, as json_value.cpp's DepthGuard does.
+struct DepthGuard {
+  unsigned &depth;
+  explicit DepthGuard(unsigned &d) : depth(d) { ++depth; }
+  ~DepthGuard() { --depth; }
+  bool tooDeep() const { return depth > MaxDepth; }
+};
+
+/// json_value.cpp jsonKindName.
+const char *kindName(dom::element e) {
+  switch (e.type()) {
+  case ET::NULL_VALUE:
+    return "null";
+  case ET::BOOL:
+    return "a bool";
+  case ET::INT64:
+  case ET::UINT64:
+    return "an integer";
+  case ET::DOUBLE:
+    return "a floating-point number";
+  case ET::STRING:
+    return "a string";
+  case ET::ARRAY:
+    return "an array";
+  case ET::OBJECT:
+    return "an object";
+  }
+  return "an unsupported JSON value";
+}
+
+/// The reference's `j.dump()` of this value (for error messages only):
+/// duplicate keys are already excluded, so re-reading the minified text
+/// with nlohmann gives the same JSON value the reference holds.
+std::string dumpLikeReference(dom::element e) {
+  Json j = Json::parse(simdjson::minify(e), nullptr, /*allow_exceptions=*/false);
+  return j.dump();
+}
+
+bool isString(dom::element e) { return e.type() == ET::STRING; }
+bool isObject(dom::element e) { return e.type() == ET::OBJECT; }
+std::string_view getString(dom::element e) { return e.get_string().value_unsafe(); }
+dom::object getObject(dom::element e) { return e.get_object().value_unsafe(); }
+
+bool getField(dom::object o, std::string_view key, dom::element &out) {
+  return o.at_key(key).get(out) == simdjson::SUCCESS;
+}
+bool getField(dom::element e, std::string_view key, dom::element &out) {
+  return isObject(e) && getField(getObject(e), key, out);
+}
+
+/// The only field of a one-field object (json_value.cpp singleKey).
+std::optional<dom::key_value_pair> singleField(dom::object o) {
+  if (o.size() != 1)
+    return std::nullopt;
+  return *o.begin();
+}
+
+} // namespace
+
+struct RequestDecoder::Impl {
+  dom::parser parser;
+  /// `{}`, the context of a request without one when a schema is loaded.
+  dom::parser emptyParser;
+  dom::element emptyObject;
+  std::unique_ptr<char[]> buffer;
+  size_t bufferCapacity = 0;
+
+  // Scratch stacks, reused between requests (entries above a frame's base
+  // belong to nested frames).
+  std::vector<std::string_view> dupKeys;
+  std::vector<std::pair<std::string_view, size_t>> dupSort;
+  std::vector<std::pair<std::string_view, dom::element>> sortedFields;
+  std::vector<std::pair<bool, dom::element>> slots;
+  /// Unescaped ids of principal, action and resource written as text.
+  std::string uidIds[3];
+
+  // Context types by action ("type\0id"), for `cachedSchema`.
+  const schema::Schema *cachedSchema = nullptr;
+  llvm::StringMap<const schema::Type *> contextTypes;
+  std::string cacheKey;
+
+  /// The last fallback decode's request entities (PreparedRequest may refer
+  /// to them until the next decode).
+  std::optional<runtime::EntityStore> layer;
+
+  // Per-decode state.
+  rt::PreparedRequest *out = nullptr;
+  const schema::Schema *schema = nullptr;
+  const runtime::EntityStore *baseEntities = nullptr;
+  JsonError *error = nullptr;
+  bool sortKeys = false;
+  bool bailed = false;
+  unsigned depth = 0;
+  Route route = Route::Fast;
+
+  Impl() {
+    bool ok = emptyParser.parse("{}", 2).get(emptyObject) == simdjson::SUCCESS;
+    assert(ok && "`{}` parses");
+    (void)ok;
+  }
+
+  bool decode(llvm::StringRef line);
+  bool fallback(llvm::StringRef line);
+
+  bool fail(const PathNode *path, std::string message) {
+    error->path = render(path);
+    error->message = std::move(message);
+    return false;
+  }
+  bool fail(const char *path, std::string message) {
+    error->path = path;
+    error->message = std::move(message);
+    return false;
+  }
+  /// Gives the request to the reference path (see the header).
+  bool bail() {
+    bailed = true;
+    return false;
+  }
+
+  bool findDuplicate(dom::element e, std::string_view &dup);
+  size_t firstDuplicateIndex(dom::object o);
+
+  template <typename F> bool forEachField(dom::object o, F &&f);
+
+  bool decodeRequest(dom::element root);
+  bool uidFromText(std::string_view text, int slot, std::string_view &type,
+                   std::string_view &id);
+  bool uidFromJson(dom::element e, const PathNode *path, std::string_view &type,
+                   std::string_view &id);
+  bool typeAndId(dom::element e, const PathNode *path, std::string_view &type,
+                 std::string_view &id);
+  bool decodeContext(dom::element ctx, std::string_view actionType, std::string_view actionId);
+  const schema::Type *lookupContextType(std::string_view type, std::string_view id);
+  bool decodeTyped(dom::element e, const schema::Type *expected, const PathNode *path, Val &v);
+  bool decodeTypedRecord(dom::object o, const schema::Type &expected, const PathNode *path,
+                         Val &v);
+  bool decodePlain(dom::element e, const PathNode *path, Val &v);
+  bool decodeExtension(dom::element e, schema::ExtensionKind kind, Val &v);
+  bool callConstructor(std::string_view fn, dom::element arg, Val &v);
+  bool callOffset(std::string_view fn, dom::element args, bool typed, const PathNode *escPath,
+                  Val &v);
+};
+
+// ---------------------------------------------------------------- driving
+
+bool RequestDecoder::Impl::decode(llvm::StringRef line) {
+  layer.reset();
+  // simdjson reads up to SIMDJSON_PADDING bytes past the end.
+  size_t need = line.size() + simdjson::SIMDJSON_PADDING;
+  if (bufferCapacity < need) {
+    bufferCapacity = std::max(need, 2 * bufferCapacity);
+    buffer.reset(new char[bufferCapacity]);
+  }
+  std::memcpy(buffer.get(), line.data(), line.size());
+  std::memset(buffer.get() + line.size(), 0, simdjson::SIMDJSON_PADDING);
+  dom::element root;
+  if (parser.parse(buffer.get(), line.size(), /*realloc_if_needed=*/false).get(root) !=
+      simdjson::SUCCESS)
+    return fallback(line);
+
+  // parseJsonText reports a duplicate key before anything else.
+  route = Route::Fast;
+  dupKeys.clear();
+  std::string_view dup;
+  if (findDuplicate(root, dup)) {
+    *error = {"", "duplicate key `" + std::string(dup) + "` in a JSON object"};
+    return false;
+  }
+
+  sortKeys = false;
+  bailed = false;
+  depth = 0;
+  sortedFields.clear();
+  slots.clear();
+  if (decodeRequest(root))
+    return true;
+  if (bailed)
+    return fallback(line);
+
+  // An error: walk again in the reference's (sorted) key order to report
+  // the error it reports first.
+  route = Route::FastSortedError;
+  sortKeys = true;
+  depth = 0;
+  sortedFields.clear();
+  slots.clear();
+  out->clear(out->getStore());
+  bool ok = decodeRequest(root);
+  assert(!ok && "the order of fields cannot turn an error into a success");
+  if (ok || bailed)
+    return fallback(line);
+  return false;
+}
+
+bool RequestDecoder::Impl::fallback(llvm::StringRef line) {
+  route = Route::Fallback;
+  out->clear(out->getStore());
+  std::optional<Json> j = parseJsonText(line, *error);
+  if (!j)
+    return false;
+  std::optional<ParsedRequest> req = parseRequestJson(*j, schema, *error);
+  if (!req)
+    return false;
+  const runtime::Request &r = req->request;
+  out->setPrincipal(out->internEntity(r.principal.type, r.principal.id));
+  out->setAction(out->internEntity(r.action.type, r.action.id));
+  out->setResource(out->internEntity(r.resource.type, r.resource.id));
+  out->setContext(rt::toVal(r.context, *out));
+  if (req->hasEntities) {
+    // The reference engine layers these when deciding and reports a
+    // failure as the decision error `entities: <why>`.
+    std::string why;
+    layer = runtime::EntityStore::buildLayer(std::move(req->entities), *baseEntities, why);
+    if (!layer || !out->setRequestEntities(*layer, why)) {
+      *error = {"entities", why};
+      return false;
+    }
+  }
+  return true;
+}
+
+// ------------------------------------------------------- duplicate keys
+
+size_t RequestDecoder::Impl::firstDuplicateIndex(dom::object o) {
+  dupSort.clear();
+  size_t i = 0;
+  for (dom::key_value_pair kv : o)
+    dupSort.emplace_back(kv.key, i++);
+  std::sort(dupSort.begin(), dupSort.end());
+  size_t first = SIZE_MAX;
+  for (size_t k = 1; k < dupSort.size(); ++k)
+    if (dupSort[k].first == dupSort[k - 1].first &&
+        (k < 2 || dupSort[k - 2].first != dupSort[k].first))
+      first = std::min(first, dupSort[k].second);
+  return first;
+}
+
+/// The duplicate parseJsonText reports: the first key, in document order,
+/// that repeats an earlier key of its object.
+bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) {
+  if (e.type() == ET::ARRAY) {
+    dom::array a = e.get_array().value_unsafe();
+    for (dom::element c : a)
+      if (findDuplicate(c, dup))
+        return true;
+    return false;
+  }
+  if (e.type() != ET::OBJECT)
+    return false;
+  dom::object o = getObject(e);
+  bool pairwise = o.size() <= PairwiseDuplicateLimit;
+  size_t firstDup = pairwise ? SIZE_MAX : firstDuplicateIndex(o);
+  size_t base = dupKeys.size(), i = 0;
+  for (dom::key_value_pair kv : o) {
+    if (pairwise) {
+      for (size_t k = base; k < dupKeys.size(); ++k)
+        if (dupKeys[k] == kv.key) {
+          dup = kv.key;
+          return true;
+        }
+      dupKeys.push_back(kv.key);
+    } else if (i == firstDup) {
+      dup = kv.key;
+      return true;
+    }
+    if (findDuplicate(kv.value, dup))
+      return true;
+    ++i;
+  }
+  dupKeys.resize(base);
+  return false;
+}
+
+// -------------------------------------------------------------- requests
+
+/// Calls f(key, value) for each field: in document order, or in the
+/// reference's sorted order when looking for the error it reports.
+template <typename F> bool RequestDecoder::Impl::forEachField(dom::object o, F &&f) {
+  if (!sortKeys) {
+    for (dom::key_value_pair kv : o)
+      if (!f(kv.key, kv.value))
+        return false;
+    return true;
+  }
+  size_t base = sortedFields.size();
+  for (dom::key_value_pair kv : o)
+    sortedFields.emplace_back(kv.key, kv.value);
+  std::sort(sortedFields.begin() + base, sortedFields.end(),
+            [](const auto &a, const auto &b) { return a.first < b.first; });
+  size_t end = sortedFields.size();
+  bool ok = true;
+  for (size_t i = base; i < end && ok; ++i) {
+    auto kv = sortedFields[i]; // nested calls may grow the vector
+    ok = f(kv.first, kv.second);
+  }
+  sortedFields.resize(base);
+  return ok;
+}
+
+/// request_json.cpp parseRequestJson.
+bool RequestDecoder::Impl::decodeRequest(dom::element root) {
+  if (!isObject(root))
+    return fail("", "a request must be a JSON object");
+  dom::object o = getObject(root);
+  bool hasEntities = false;
+  bool known = forEachField(o, [&](std::string_view k, dom::element) {
+    if (k == "principal" || k == "action" || k == "resource" || k == "context")
+      return true;
+    if (k == "entities") {
+      hasEntities = true;
+      return true;
+    }
+    std::string key(k);
+    error->path = key;
+    error->message = "unknown request field `" + key + "`";
+    return false;
+  });
+  if (!known)
+    return false;
+  if (hasEntities)
+    return bail();
+
+  const char *names[] = {"principal", "action", "resource"};
+  uint32_t ids[3];
+  std::string_view actionType, actionId;
+  for (int i = 0; i < 3; ++i) {
+    dom::element e;
+    if (!getField(o, names[i], e))
+      return fail(names[i], std::string("missing field `") + names[i] + "`");
+    std::string_view type, id;
+    if (isString(e)) {
+      if (!uidFromText(getString(e), i, type, id))
+        return false;
+    } else {
+      PathNode path = PathNode::root(names[i]);
+      if (!uidFromJson(e, &path, type, id))
+        return false;
+    }
+    ids[i] = out->internEntity(llvm::StringRef(type.data(), type.size()),
+                               llvm::StringRef(id.data(), id.size()));
+    if (i == 1) {
+      actionType = type;
+      actionId = id;
+    }
+  }
+  out->setPrincipal(ids[0]);
+  out->setAction(ids[1]);
+  out->setResource(ids[2]);
+
+  dom::element ctx;
+  if (getField(o, "context", ctx))
+    return decodeContext(ctx, actionType, actionId);
+  if (schema)
+    return decodeContext(emptyObject, actionType, actionId);
+  out->setContext(Val::record(nullptr, 0));
+  return true;
+}
+
+/// request_json.cpp parseEntityUidText; its errors are worded by the
+/// reference. `slot` (0-2) picks the buffer an unescaped id is kept in.
+bool RequestDecoder::Impl::uidFromText(std::string_view text, int slot,
+                                       std::string_view &type, std::string_view &id) {
+  size_t sep = text.find("::\"");
+  if (sep == std::string_view::npos || text.size() < sep + 4 || text.back() != '"')
+    return bail();
+  type = text.substr(0, sep);
+  std::string_view body = text.substr(sep + 3, text.size() - sep - 4);
+  if (!isNormalizedName(llvm::StringRef(type.data(), type.size())))
+    return bail();
+  // unescapeString copies everything but escapes and (rejected) bare CRs.
+  if (body.find_first_of("\\\"\r") == std::string_view::npos) {
+    id = body;
+    return true;
+  }
+  // An unescaped quote inside, or a final backslash escaping the closing
+  // quote, is an error.
+  for (size_t i = 0; i < body.size(); ++i) {
+    if (body[i] == '\\')
+      ++i;
+    else if (body[i] == '"')
+      return bail();
+  }
+  size_t backslashes = 0;
+  while (backslashes < body.size() && body[body.size() - 1 - backslashes] == '\\')
+    ++backslashes;
+  if (backslashes % 2 == 1)
+    return bail();
+  llvm::SmallVector<UnescapeError, 2> errors;
+  if (!unescapeString(llvm::StringRef(body.data(), body.size()), uidIds[slot], errors))
+    return bail();
+  id = uidIds[slot];
+  return true;
+}
+
+/// json_value.cpp parseEntityUidJson.
+bool RequestDecoder::Impl::uidFromJson(dom::element e, const PathNode *path,
+                                       std::string_view &type, std::string_view &id) {
+  if (isObject(e)) {
+    dom::object o = getObject(e);
+    if (std::optional<dom::key_value_pair> kv = singleField(o)) {
+      if (kv->key == "__expr")
+        return fail(path, "the `__expr` escape is no longer supported");
+      if (kv->key == "__entity") {
+        PathNode p = PathNode::key(path, "__entity");
+        return typeAndId(kv->value, &p, type, id);
+      }
+    }
+    dom::element t, i;
+    if (getField(o, "type", t) && getField(o, "id", i))
+      return typeAndId(e, path, type, id);
+  }
+  return fail(path, "expected an entity reference `{\"type\": \"..\", \"id\": \"..\"}`, got " +
+                        dumpLikeReference(e));
+}
+
+/// json_value.cpp typeAndId: extra keys are ignored.
+bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
+                                     std::string_view &type, std::string_view &id) {
+  dom::element t, i;
+  if (!getField(e, "type", t) || !getField(e, "id", i) || !isString(t) || !isString(i))
+    return fail(path,
+                "expected an entity reference `{\"type\": \"..\", \"id\": \"..\"}`, got " +
+                    dumpLikeReference(e));
+  type = getString(t);
+  id = getString(i);
+  if (!isNormalizedName(llvm::StringRef(type.data(), type.size())))
+    return fail(path, "invalid entity type name `" + std::string(type) + "`");
+  return true;
+}
+
+const schema::Type *RequestDecoder::Impl::lookupContextType(std::string_view type,
+                                                            std::string_view id) {
+  if (schema != cachedSchema) {
+    contextTypes.clear();
+    cachedSchema = schema;
+  }
+  cacheKey.assign(type);
+  cacheKey.push_back('\0');
+  cacheKey.append(id);
+  auto it = contextTypes.find(cacheKey);
+  if (it != contextTypes.end())
+    return it->second;
+  const schema::Type *t =
+      schema->getContextType(schema::ActionUid{std::string(type), std::string(id)});
+  if (t) {
+    if (contextTypes.size() >= 4096) // bounded: ids come from requests
+      contextTypes.clear();
+    contextTypes[cacheKey] = t;
+  }
+  return t;
+}
+
+/// request_json.cpp parseContextJson.
+bool RequestDecoder::Impl::decodeContext(dom::element ctx, std::string_view actionType,
+                                         std::string_view actionId) {
+  if (!isObject(ctx))
+    return fail("context", "the context must be a JSON object");
+  const schema::Type *type = nullptr;
+  if (schema) {
+    type = lookupContextType(actionType, actionId);
+    if (!type) {
+      runtime::EntityUid action{std::string(actionType), std::string(actionId)};
+      return fail("action", "action " + action.str() +
+                                " is not declared in the schema, so its context cannot be parsed");
+    }
+  }
+  depth = 0;
+  PathNode path = PathNode::root("context");
+  Val v;
+  if (!decodeTyped(ctx, type, &path, v))
+    return false;
+  if (!v.is(rt::Kind::Record))
+    return fail("context", "the context must be a record");
+  out->setContext(v);
+  return true;
+}
+
+// ---------------------------------------------------------------- values
+
+/// json_value.cpp JsonValueParser::parse.
+bool RequestDecoder::Impl::decodeTyped(dom::element e, const schema::Type *expected,
+                                       const PathNode *path, Val &v) {
+  DepthGuard guard(depth);
+  if (guard.tooDeep())
+    return fail(path, "value nested too deeply");
+  if (!expected)
+    return decodePlain(e, path, v);
+  switch (expected->getKind()) {
+  case schema::TypeKind::Bool:
+  case schema::TypeKind::Long:
+  case schema::TypeKind::String:
+    return decodePlain(e, path, v);
+  case schema::TypeKind::Entity: {
+    std::string_view type, id;
+    if (!uidFromJson(e, path, type, id))
+      return false;
+    v = Val::entityId(out->internEntity(llvm::StringRef(type.data(), type.size()),
+                                        llvm::StringRef(id.data(), id.size())));
+    return true;
+  }
+  case schema::TypeKind::Extension:
+    return decodeExtension(e, expected->getExtensionKind(), v);
+  case schema::TypeKind::Set: {
+    if (e.type() != ET::ARRAY)
+      return fail(path, "type mismatch: expected " + expected->str() + ", got " + kindName(e));
+    dom::array a = e.get_array().value_unsafe();
+    size_t n = a.size();
+    if (n >= SaturatedCount)
+      return bail();
+    Val *elems = out->getArena().allocate<Val>(n);
+    size_t i = 0;
+    for (dom::element c : a) {
+      PathNode p = PathNode::at(path, i);
+      if (!decodeTyped(c, expected->getElement().get(), &p, elems[i]))
+        return false;
+      ++i;
+    }
+    v = rt::makeSet(elems, static_cast<uint32_t>(n));
+    return true;
+  }
+  case schema::TypeKind::Record:
+    if (!isObject(e))
+      return fail(path, "type mismatch: expected a record, got " + std::string(kindName(e)));
+    return decodeTypedRecord(getObject(e), *expected, path, v);
+  }
+  return decodePlain(e, path, v);
+}
+
+/// The Record case of JsonValueParser::parse: declared attributes in schema
+/// order (required ones must be present), then the first undeclared key in
+/// sorted order is an error.
+bool RequestDecoder::Impl::decodeTypedRecord(dom::object o, const schema::Type &expected,
+                                             const PathNode *path, Val &v) {
+  llvm::ArrayRef<schema::Attribute> attrs = expected.getAttributes();
+  size_t base = slots.size();
+  slots.resize(base + attrs.size(), {false, dom::element()});
+  std::optional<std::string_view> undeclared; // the smallest undeclared key
+  for (dom::key_value_pair kv : o) {
+    const schema::Attribute *a =
+        expected.getAttribute(llvm::StringRef(kv.key.data(), kv.key.size()));
+    if (!a) {
+      if (!undeclared || kv.key < *undeclared)
+        undeclared = kv.key;
+      continue;
+    }
+    slots[base + static_cast<size_t>(a - attrs.data())] = {true, kv.value};
+  }
+  rt::Field *fields = out->getArena().allocate<rt::Field>(attrs.size());
+  uint32_t n = 0;
+  for (size_t i = 0; i < attrs.size(); ++i) {
+    auto [present, value] = slots[base + i]; // nested calls may grow `slots`
+    const schema::Attribute &a = attrs[i];
+    if (!present) {
+      if (a.required)
+        return fail(path, "required attribute `" + a.name + "` is missing");
+      continue;
+    }
+    PathNode p = PathNode::key(path, a.name);
+    if (!decodeTyped(value, a.type.get(), &p, fields[n].value))
+      return false;
+    fields[n].key = out->internAttr(a.name);
+    ++n;
+  }
+  slots.resize(base);
+  if (undeclared) {
+    PathNode p = PathNode::key(path, *undeclared);
+    return fail(&p, "attribute `" + std::string(*undeclared) +
+                        "` is not declared in the schema");
+  }
+  uint32_t dupKey = 0;
+  bool unique = rt::makeRecord(fields, n, v, dupKey);
+  assert(unique && "schema attributes are unique");
+  return unique || bail();
+}
+
+/// json_value.cpp JsonValueParser::parsePlain.
+bool RequestDecoder::Impl::decodePlain(dom::element e, const PathNode *path, Val &v) {
+  DepthGuard guard(depth);
+  if (guard.tooDeep())
+    return fail(path, "value nested too deeply");
+  switch (e.type()) {
+  case ET::BOOL:
+    v = Val::boolean(e.get_bool().value_unsafe());
+    return true;
+  case ET::INT64:
+    v = Val::integer(e.get_int64().value_unsafe());
+    return true;
+  case ET::UINT64: // simdjson uses it only above INT64_MAX
+    return fail(path, "integer " + std::to_string(e.get_uint64().value_unsafe()) +
+                          " does not fit in a 64-bit signed integer");
+  case ET::DOUBLE:
+    return fail(path, "floating-point numbers are not supported: " +
+                          Json(e.get_double().value_unsafe()).dump());
+  case ET::STRING: {
+    std::string_view s = getString(e);
+    v = Val::string(out->getArena().copyString(llvm::StringRef(s.data(), s.size())));
+    return true;
+  }
+  case ET::NULL_VALUE:
+    return fail(path, "null is not a Cedar value");
+  case ET::ARRAY: {
+    dom::array a = e.get_array().value_unsafe();
+    size_t n = a.size();
+    if (n >= SaturatedCount)
+      return bail();
+    Val *elems = out->getArena().allocate<Val>(n);
+    size_t i = 0;
+    for (dom::element c : a) {
+      PathNode p = PathNode::at(path, i);
+      if (!decodePlain(c, &p, elems[i]))
+        return false;
+      ++i;
+    }
+    v = rt::makeSet(elems, static_cast<uint32_t>(n));
+    return true;
+  }
+  case ET::OBJECT:
+    break;
+  }
+
+  dom::object o = getObject(e);
+  // Escapes are recognised only in their exact shape; anything else is an
+  // ordinary record.
+  if (std::optional<dom::key_value_pair> kv = singleField(o)) {
+    dom::element inner = kv->value, fn, arg;
+    if (kv->key == "__extn" && isObject(inner) && getObject(inner).size() >= 2 &&
+        getField(inner, "fn", fn) && isString(fn)) {
+      if (getField(inner, "arg", arg))
+        return callConstructor(getString(fn), arg, v);
+      if (getField(inner, "args", arg) && arg.type() == ET::ARRAY) {
+        PathNode escPath = PathNode::key(path, "__extn");
+        return callOffset(getString(fn), arg, /*typed=*/false, &escPath, v);
+      }
+    }
+    if (kv->key == "__expr" && isString(inner))
+      return fail(path, "the `__expr` escape is no longer supported");
+    dom::element t, i;
+    if (kv->key == "__entity" && isObject(inner) && getObject(inner).size() >= 2 &&
+        getField(inner, "type", t) && isString(t) && getField(inner, "id", i) &&
+        isString(i)) {
+      PathNode p = PathNode::key(path, "__entity");
+      std::string_view type, id;
+      if (!typeAndId(inner, &p, type, id))
+        return false;
+      v = Val::entityId(out->internEntity(llvm::StringRef(type.data(), type.size()),
+                                          llvm::StringRef(id.data(), id.size())));
+      return true;
+    }
+  }
+  size_t n = o.size();
+  if (n >= SaturatedCount)
+    return bail();
+  rt::Field *fields = out->getArena().allocate<rt::Field>(n);
+  uint32_t k = 0;
+  bool ok = forEachField(o, [&](std::string_view key, dom::element value) {
+    PathNode p = PathNode::key(path, key);
+    if (!decodePlain(value, &p, fields[k].value))
+      return false;
+    fields[k].key = out->internAttr(llvm::StringRef(key.data(), key.size()));
+    ++k;
+    return true;
+  });
+  if (!ok)
+    return false;
+  uint32_t dupKey = 0;
+  bool unique = rt::makeRecord(fields, k, v, dupKey);
+  assert(unique && "duplicate keys were rejected before");
+  return unique || bail();
+}
+
+/// json_value.cpp JsonValueParser::parseExtension, fast cases only: the
+/// implicit constructor on a string, or `{"__extn": {"fn", "arg"}}` /
+/// `{"fn", "arg"}` naming a constructor. The rest goes to the reference.
+bool RequestDecoder::Impl::decodeExtension(dom::element e, schema::ExtensionKind kind,
+                                           Val &v) {
+  if (isString(e)) {
+    const runtime::ExtensionFunctionInfo *ctor =
+        runtime::getConstructorFor(getValueKind(kind));
+    assert(ctor && "every extension type has a constructor");
+    return callConstructor(std::string_view(ctor->name.data(), ctor->name.size()), e, v);
+  }
+  if (!isObject(e))
+    return bail();
+  dom::object o = getObject(e);
+  dom::element fa = e, fn, arg;
+  if (std::optional<dom::key_value_pair> kv = singleField(o)) {
+    if (kv->key == "__expr")
+      return bail();
+    if (kv->key == "__extn" && isObject(kv->value))
+      fa = kv->value;
+  }
+  // A typed call checks the argument count, which a constructor's one
+  // `arg` always passes; its argument is then read as a plain value.
+  if (getField(fa, "fn", fn) && isString(fn)) {
+    if (getField(fa, "arg", arg))
+      return callConstructor(getString(fn), arg, v);
+    if (getField(fa, "args", arg) && arg.type() == ET::ARRAY)
+      return callOffset(getString(fn), arg, /*typed=*/true, nullptr, v);
+  }
+  return bail();
+}
+
+/// JsonValueParser::callFunction for a constructor applied to one string:
+/// the extension's parser straight into a Val. Failures (and every other
+/// function) go to the reference, which words the message.
+bool RequestDecoder::Impl::callConstructor(std::string_view fn, dom::element arg, Val &v) {
+  // The argument is read by parsePlain, one frame deeper.
+  if (!isString(arg) || depth + 1 > MaxDepth)
+    return bail();
+  llvm::StringRef text(getString(arg).data(), getString(arg).size());
+  if (fn == "decimal") {
+    ext::ExtResult<ext::Decimal> r = ext::Decimal::parse(text);
+    if (!r.ok())
+      return bail();
+    v = Val::decimal(r.value);
+    return true;
+  }
+  if (fn == "ip") {
+    ext::ExtResult<ext::IpAddr> r = ext::IpAddr::parse(text);
+    if (!r.ok())
+      return bail();
+    ext::IpAddr *ip = out->getArena().allocate<ext::IpAddr>(1);
+    *ip = r.value;
+    v = Val::ipaddr(ip);
+    return true;
+  }
+  if (fn == "datetime") {
+    ext::ExtResult<ext::Datetime> r = ext::Datetime::parse(text);
+    if (!r.ok())
+      return bail();
+    v = Val::datetime(r.value);
+    return true;
+  }
+  if (fn == "duration") {
+    ext::ExtResult<ext::Duration> r = ext::Duration::parse(text);
+    if (!r.ok())
+      return bail();
+    v = Val::duration(r.value);
+    return true;
+  }
+  return bail();
+}
+
+/// JsonValueParser::callFunction for `offset` on two arguments, the form
+/// Cedar writes datetimes in (`offset(datetime("1970-01-01"), duration(..))`).
+/// Other functions, and failures, go to the reference.
+bool RequestDecoder::Impl::callOffset(std::string_view fn, dom::element args, bool typed,
+                                      const PathNode *escPath, Val &v) {
+  dom::array a = args.get_array().value_unsafe();
+  if (fn != "offset" || a.size() != 2)
+    return bail();
+  Val vals[2];
+  size_t i = 0;
+  for (dom::element arg : a) {
+    if (typed) {
+      // A typed argument of an extension type is read as that type.
+      schema::ExtensionKind kind =
+          i == 0 ? schema::ExtensionKind::Datetime : schema::ExtensionKind::Duration;
+      if (!decodeExtension(arg, kind, vals[i]))
+        return false;
+    } else {
+      PathNode p = PathNode::at(escPath, i);
+      if (!decodePlain(arg, &p, vals[i]))
+        return false;
+    }
+    ++i;
+  }
+  if (!vals[0].is(rt::Kind::Datetime) || !vals[1].is(rt::Kind::Duration))
+    return bail();
+  ext::ExtResult<ext::Datetime> r = vals[0].getDatetime().offset(vals[1].getDuration());
+  if (!r.ok())
+    return bail();
+  v = Val::datetime(r.value);
+  return true;
+}
+
+// ------------------------------------------------------------------ API
+
+RequestDecoder::RequestDecoder() : impl(std::make_unique<Impl>()) {}
+RequestDecoder::~RequestDecoder() = default;
+
+bool RequestDecoder::decode(llvm::StringRef jsonLine, const schema::Schema *schema,
+                            const runtime::EntityStore &entities, rt::PreparedRequest &out,
+                            JsonError &error) {
+  impl->out = &out;
+  impl->schema = schema;
+  impl->baseEntities = &entities;
+  impl->error = &error;
+  return impl->decode(jsonLine);
+}
+
+void RequestDecoder::forgetSchema() {
+  impl->contextTypes.clear();
+  impl->cachedSchema = nullptr;
+}
+
+RequestDecoder::Route RequestDecoder::getLastRoute() const { return impl->route; }
+
+const runtime::EntityStore *RequestDecoder::getRequestEntities() const {
+  return impl->layer ? &*impl->layer : nullptr;
+}
+
+} // namespace larch::json
