@@ -197,7 +197,7 @@ std::string dump(const Module &m) {
     }
     }
     out += "; " + entityScopeText(m, p.resource, "resource") + "; condition %" +
-           std::to_string(p.condition) + "\n";
+           std::to_string(p.condition) + "; body %" + std::to_string(p.body) + "\n";
   }
   return out;
 }

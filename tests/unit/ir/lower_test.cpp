@@ -170,8 +170,9 @@ nodes:
   %12 = like "a*b" * %11
   %13 = not %12
   %14 = and %10, %13
+  %15 = and %9, %13
 policies:
-  policy0 permit principal == User::"alice"; action any; resource is Photo; condition %14
+  policy0 permit principal == User::"alice"; action any; resource is Photo; condition %14; body %15
 )");
 }
 
