@@ -1,16 +1,19 @@
-// Benchmark: deciding requests through the public engine API
-// (`Engine::authorize` on prepared requests), per workload and size, on 1 and
-// 2 threads sharing one engine. Workloads come from bench/workloads/ and are
-// loaded once per (scenario, size), outside the timed loop.
+// Benchmark: deciding requests through the public engine API, per workload and
+// size, on 1 and 2 threads sharing one engine: `Engine::decide` on requests
+// prepared once (names already ids), each thread with its own reused
+// DecisionScratch, with the compiled evaluator unless the name says
+// otherwise. Workloads come from bench/workloads/ and are loaded once per
+// (scenario, size, evaluator), outside the timed loop.
 //
 //   BM_EvalPaper/<scenario>/<entities per type>   gdrive=0 github=1 tinytodo=2
 //   BM_EvalAgents/<policies>
-//   BM_EvalAgentsJson/<policies>                  authorizeJson on the request line
+//   BM_EvalAgentsAllCandidates/<policies>         compiled, index skipped
+//   BM_EvalAgentsReference/<policies>             the reference evaluator
+//   BM_EvalAgentsJson/<policies>                  prepareJson + decide per request line
 #include "larch/engine.h"
 #include "workloads/workload.h"
 
 #include <benchmark/benchmark.h>
-#include <nlohmann/json.hpp>
 
 #include <map>
 #include <memory>
@@ -24,20 +27,17 @@ namespace {
 struct Loaded {
   Engine engine;
   std::vector<std::string> lines;
-  std::vector<Request> requests;
+  std::vector<PreparedRequest> requests;
 };
-
-EntityRef toEntityRef(const nlohmann::json &j) {
-  return EntityRef{j["type"].get<std::string>(), j["id"].get<std::string>()};
-}
 
 /// The loaded workload for these options, built on first use and shared by
 /// every thread of every benchmark that asks for it.
-const Loaded *getLoaded(Scenario s, unsigned policies, unsigned entities) {
+const Loaded *getLoaded(Scenario s, unsigned policies, unsigned entities,
+                        Evaluator evaluator = Evaluator::Compiled) {
   static std::mutex mutex;
-  static std::map<std::tuple<int, unsigned, unsigned>, std::unique_ptr<Loaded>> cache;
+  static std::map<std::tuple<int, unsigned, unsigned, int>, std::unique_ptr<Loaded>> cache;
   std::lock_guard<std::mutex> lock(mutex);
-  auto &slot = cache[{int(s), policies, entities}];
+  auto &slot = cache[{int(s), policies, entities, int(evaluator)}];
   if (slot)
     return slot.get();
   WorkloadOptions o;
@@ -48,18 +48,14 @@ const Loaded *getLoaded(Scenario s, unsigned policies, unsigned entities) {
   o.seed = 1;
   Workload w = generateWorkload(o);
   auto l = std::make_unique<Loaded>();
+  l->engine.setEvaluator(evaluator);
   if (!l->engine.loadPolicyText("bench.cedar", w.policiesCedar).ok ||
       !l->engine.loadEntitiesJson("bench.json", w.entitiesJson).ok)
     return nullptr;
-  for (const std::string &line : w.requests) {
-    nlohmann::json j = nlohmann::json::parse(line);
-    Request r;
-    r.principal = toEntityRef(j["principal"]);
-    r.action = toEntityRef(j["action"]);
-    r.resource = toEntityRef(j["resource"]);
-    r.contextJson = j["context"].dump();
-    l->requests.push_back(std::move(r));
-  }
+  l->requests.resize(w.requests.size());
+  for (size_t i = 0; i < w.requests.size(); ++i)
+    if (!l->engine.prepareJson(w.requests[i], l->requests[i]))
+      return nullptr;
   l->lines = std::move(w.requests);
   slot = std::move(l);
   return slot.get();
@@ -73,11 +69,18 @@ void runEval(benchmark::State &state, const Loaded *l, bool viaJson) {
   // Threads start at different requests so they do not move in lockstep.
   size_t i = size_t(state.thread_index()) * 97, allowed = 0;
   const size_t n = l->requests.size();
+  DecisionScratch scratch;
+  PreparedRequest line;
   for (auto _ : state) {
-    Decision d = viaJson ? l->engine.authorizeJson(l->lines[i % n])
-                         : l->engine.authorize(l->requests[i % n]);
-    allowed += d.allowed;
-    benchmark::DoNotOptimize(d);
+    bool a;
+    if (viaJson) {
+      l->engine.prepareJson(l->lines[i % n], line);
+      a = l->engine.decide(line, scratch);
+    } else {
+      a = l->engine.decide(l->requests[i % n], scratch);
+    }
+    allowed += a;
+    benchmark::DoNotOptimize(a);
     ++i;
   }
   state.SetItemsProcessed(int64_t(state.iterations()));
@@ -98,6 +101,21 @@ void BM_EvalAgents(benchmark::State &state) {
   runEval(state, getLoaded(Scenario::Agents, unsigned(state.range(0)), 0), false);
 }
 BENCHMARK(BM_EvalAgents)->RangeMultiplier(10)->Range(10, 10000)->ThreadRange(1, 2)->UseRealTime();
+
+void BM_EvalAgentsAllCandidates(benchmark::State &state) {
+  runEval(state,
+          getLoaded(Scenario::Agents, unsigned(state.range(0)), 0,
+                    Evaluator::CompiledAllCandidates),
+          false);
+}
+BENCHMARK(BM_EvalAgentsAllCandidates)->RangeMultiplier(10)->Range(10, 1000)->UseRealTime();
+
+void BM_EvalAgentsReference(benchmark::State &state) {
+  runEval(state,
+          getLoaded(Scenario::Agents, unsigned(state.range(0)), 0, Evaluator::Reference),
+          false);
+}
+BENCHMARK(BM_EvalAgentsReference)->RangeMultiplier(10)->Range(10, 1000)->UseRealTime();
 
 void BM_EvalAgentsJson(benchmark::State &state) {
   runEval(state, getLoaded(Scenario::Agents, unsigned(state.range(0)), 0), true);

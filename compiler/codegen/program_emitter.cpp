@@ -553,7 +553,10 @@ bool Emitter::run() {
 
 bool emitProgram(const ir::Module &m, rt::Program &out, DiagnosticEngine &diags) {
   assert(out.getCode().empty() && out.getPolicies().empty() && "an empty program");
-  return Emitter(m, out, diags).run();
+  if (!Emitter(m, out, diags).run())
+    return false;
+  out.buildEntries();
+  return true;
 }
 
 } // namespace larch::codegen

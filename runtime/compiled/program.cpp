@@ -339,3 +339,20 @@ std::string Program::dump() const {
 }
 
 } // namespace larch::rt
+
+namespace larch::rt {
+
+void Program::buildEntries() {
+  entries.resize(policies.size());
+  for (size_t i = 0; i < policies.size(); ++i) {
+    PolicyEntry &e = entries[i];
+    e.scopeEntry = policies[i].scopeEntry;
+    e.bodyEntry = policies[i].bodyEntry;
+    // The code generator emits each policy's code contiguously, in order.
+    e.codeEnd = i + 1 < policies.size() ? policies[i + 1].scopeEntry
+                                        : static_cast<uint32_t>(code.size());
+    e.isForbid = policies[i].isForbid;
+  }
+}
+
+} // namespace larch::rt

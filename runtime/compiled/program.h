@@ -222,6 +222,15 @@ struct PatternRef {
 };
 inline constexpr int16_t LikeStar = -1;
 
+/// What a decision reads of each policy, packed (PolicyInfo is large and
+/// cold): the code entries, where its code ends, and its effect.
+struct PolicyEntry {
+  uint32_t scopeEntry = 0;
+  uint32_t bodyEntry = 0;
+  uint32_t codeEnd = 0;
+  bool isForbid = false;
+};
+
 class Program {
 public:
   /// Most instructions a program may have (jump targets are 32-bit).
@@ -240,6 +249,10 @@ public:
 
   DecisionIndex &getIndex() { return index; }
   const DecisionIndex &getIndex() const { return index; }
+
+  /// Packs getPolicies() into getEntries(); call once the code is emitted.
+  void buildEntries();
+  llvm::ArrayRef<PolicyEntry> getEntries() const { return entries; }
 
   /// Arena holding constant payloads (strings, sets, records, ipaddrs).
   Arena &getConstantArena() { return constantArena; }
@@ -283,6 +296,7 @@ public:
 private:
   SymbolTable symbols;
   std::vector<PolicyInfo> policies;
+  std::vector<PolicyEntry> entries;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;
   Arena constantArena;

@@ -55,11 +55,11 @@ public:
   // slot is valid for) and resets `arena` before each decision.
   Arena arena;                       // values built while deciding
   std::vector<Val> stack;
+  /// A memoised value, valid while `epoch` is the scratch's epoch (errors
+  /// are not memoised: a failing shared node is evaluated again).
   struct MemoSlot {
     uint32_t epoch = 0;
-    bool isError = false;
     Val value;
-    EvalError error;
   };
   std::vector<MemoSlot> memo;
   uint32_t epoch = 0;

@@ -81,7 +81,7 @@ PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool check
     scratch.reserveFor(program); // once per program and scratch
   if (scratch.epoch == 0)
     scratch.epoch = 1; // no memo slot is valid for epoch 0 (scratch.h)
-  const PolicyInfo &info = program.getPolicies()[policy];
+  const PolicyEntry &info = program.getEntries()[policy];
   const PreparedRequest &request = world.getRequest();
   const Insn *code = program.getCode().data();
   const Val *constants = program.getConstants().data();
