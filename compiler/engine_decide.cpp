@@ -201,6 +201,21 @@ bool Engine::prepare(const Request &request, PreparedRequest &out) const {
 bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) const {
   PreparedRequest::Impl &p = begin(*impl, *out.impl);
   json::JsonError err;
+  if (!p.forReference) {
+    // Straight from the JSON text to ids and compact values (simdjson).
+    const std::shared_ptr<const schema::Schema> &schema = p.snapshot->data->schema;
+    if (!p.decoder)
+      p.decoder = std::make_unique<json::RequestDecoder>();
+    if (p.decoderSchema != schema) {
+      p.decoder->forgetSchema();
+      p.decoderSchema = schema;
+    }
+    if (!p.decoder->decode(requestJson, schema.get(), p.snapshot->data->store, p.prepared,
+                           err))
+      return fail(p, err.str());
+    p.ok = true;
+    return true;
+  }
   std::optional<json::Json> j = json::parseJsonText(requestJson, err);
   std::optional<json::ParsedRequest> req;
   if (j)

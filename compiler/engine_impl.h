@@ -5,6 +5,7 @@
 
 #include "compiler/engine_snapshot.h"
 #include "compiler/json/json_value.h"
+#include "compiler/json/request_decoder.h"
 #include "larch/engine.h"
 #include "runtime/compiled/authorize.h"
 #include "runtime/compiled/prepared_request.h"
@@ -55,6 +56,10 @@ struct PreparedRequest::Impl {
   runtime::Request request;
   std::optional<runtime::EntityStore> requestEntities;
   bool forReference = false;
+  /// The fast JSON decoder (compiled evaluators), made on first use; it
+  /// caches lookups by schema address, so the schema it saw is kept alive.
+  std::unique_ptr<json::RequestDecoder> decoder;
+  std::shared_ptr<const schema::Schema> decoderSchema;
 };
 
 struct DecisionScratch::Impl {
