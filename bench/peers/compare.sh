@@ -105,15 +105,15 @@ for w in "${workloads[@]}"; do
     const us = (ns) => (ns / 1000).toFixed(ns < 10000 ? 2 : 1) + " us";
     if (c.failure) { console.log(name.padEnd(14), "cedar failed:", JSON.stringify(c.failure)); process.exit(0); }
     const evalRate = Number(evalCpu) > 0 ? Math.round(Number(requests) / Number(evalCpu)) : 0;
-    const ratio = c.cedar.p50_ns / l.authorize.p50_ns;
+    const ratio = c.cedar.p50_ns / l.decide.p50_ns;
     const agreement = c.disagree === 0 ? `all ${c.agree} agree`
       : `${c.disagree} DISAGREE, first: ${JSON.stringify(c.first_mismatch)}`;
-    console.log(name.padEnd(14), String(l.policies).padStart(9), us(l.authorize.p50_ns).padStart(12),
-      us(l.authorize.p99_ns).padStart(12), String(evalRate).padStart(14), us(c.cedar.p50_ns).padStart(12),
+    console.log(name.padEnd(14), String(l.policies).padStart(9), us(l.decide.p50_ns).padStart(12),
+      us(l.decide.p99_ns).padStart(12), String(evalRate).padStart(14), us(c.cedar.p50_ns).padStart(12),
       us(c.cedar.p99_ns).padStart(12), us(c.cedar.no_entities_p50_ns).padStart(12), (ratio.toFixed(2) + "x").padStart(10), agreement);
   ' "$dir/larch-bench.json" "$dir/cedar-bench.json" "$eval_cpu" "$eval_lines" "$w"
 done
-echo "larch_p50/p99: Engine::authorize (library call, reference evaluator); eval_dec/s: larch eval, JSON"
+echo "larch_p50/p99: Engine::decide (library call on a prepared request, compiled evaluator); eval_dec/s: larch eval, JSON"
 echo "lines in and out, one thread, by CPU time (best of 3, start-up and loading subtracted); cedar:"
 echo "statefulIsAuthorized with a preparsed policy set; cedar_noent: the same call with no entities"
 echo "(not a valid decision: the cost without handing entities to WebAssembly); p50_ratio = cedar p50"
