@@ -3,8 +3,32 @@
 #include "larch/check.h"
 
 #include "compiler/policy_loader.h"
+#include "compiler/schema/cedar_schema_parser.h"
+#include "compiler/schema/json_schema_parser.h"
+#include "compiler/validate/validate.h"
+
+#include <fstream>
+#include <sstream>
 
 namespace larch {
+
+/// Reads and resolves the schema file; problems go to `diags`.
+static std::optional<schema::Schema> loadSchemaForCheck(const std::string &path,
+                                                        SourceManager &sm,
+                                                        DiagnosticEngine &diags) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    diags.error(DiagCode::DataFileNotReadable, SourceRange{},
+                "cannot read schema file `" + escapeForMessage(path) + "`");
+    return std::nullopt;
+  }
+  std::stringstream buf;
+  buf << in.rdbuf();
+  llvm::StringRef name(path);
+  if (name.endswith(".json"))
+    return schema::loadJsonSchema(sm, path, buf.str(), diags);
+  return schema::loadCedarSchema(sm, path, buf.str(), diags);
+}
 
 template <typename LoadFn>
 static CheckResult runCheck(const CheckOptions &options, LoadFn load) {
@@ -18,6 +42,15 @@ static CheckResult runCheck(const CheckOptions &options, LoadFn load) {
   load(sm, loaded, diags, loadOptions);
 
   CheckResult result;
+  if (!options.schemaPath.empty()) {
+    std::optional<schema::Schema> schema = loadSchemaForCheck(options.schemaPath, sm, diags);
+    if (schema && !diags.hasErrors()) {
+      validate::ValidateOptions vo;
+      vo.warnImpossiblePolicies = options.warnImpossiblePolicies;
+      validate::validatePolicies(*schema, loaded.set, diags, vo);
+      result.validated = true;
+    }
+  }
   result.ok = !diags.hasErrors();
   result.numFiles = loaded.files.size();
   result.numPolicies = loaded.set.policies.size();

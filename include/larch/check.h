@@ -1,5 +1,6 @@
 // Public API: check Cedar policy files or text for errors without deciding
-// anything (what `larch check` does). Std types only; never throws.
+// anything (what `larch check` does), optionally validating them against a
+// schema. Std types only; never throws.
 #ifndef LARCH_CHECK_H
 #define LARCH_CHECK_H
 
@@ -18,6 +19,12 @@ struct CheckOptions {
   unsigned maxErrorsPerFile = 50;
   /// Colour the rendered text with ANSI escapes.
   bool color = false;
+  /// A schema file (`.json`: JSON format, else Cedar syntax). When set, the
+  /// policies are also validated against it with Cedar's strict validation
+  /// (docs/validation.md); validation errors have `LV` codes.
+  std::string schemaPath;
+  /// Report policies that can never apply to a schema request (warning LV015).
+  bool warnImpossiblePolicies = true;
 };
 
 struct CheckResult {
@@ -26,6 +33,9 @@ struct CheckResult {
   size_t numFiles = 0;
   size_t numPolicies = 0;
   size_t numTemplates = 0;
+  /// True when a schema was given, loaded, and the policies were validated
+  /// against it (they are not when they have syntax errors).
+  bool validated = false;
   /// Policy ids in load order (of the policies that parsed).
   std::vector<std::string> policyIds;
   /// Every diagnostic, sorted by file and position, with file/line/column set.

@@ -1,4 +1,5 @@
-// `larch check PATH...`: parses policies and prints diagnostics plus a summary.
+// `larch check [--schema FILE] PATH...`: parses policies, optionally validates
+// them against a schema, and prints diagnostics plus a summary.
 #include "commands.h"
 
 #include "larch/check.h"
@@ -15,10 +16,17 @@ Parses Cedar policy files, or directories searched recursively for .cedar files
 (loaded in sorted path order), and reports every error with its location, the
 source line and a caret. Prints a summary line at the end.
 
+With --schema, the policies are also validated against the schema the way
+Cedar's strict validator does: unknown entity types, actions and attributes,
+optional attributes read without a `has` guard, operands of the wrong type,
+scopes no action applies to (see docs/validation.md).
+
 Policy ids come from an `@id("...")` annotation, else `policyN` by position in
 load order; duplicate ids are errors.
 
 options:
+  --schema FILE        validate against this schema (.json: JSON format,
+                       anything else: Cedar schema syntax)
   --positional-ids     ignore `@id` annotations: every policy is `policyN`
   --max-errors N       errors reported per file before giving up on it (50)
   --color=WHEN         colour diagnostics: auto (default), always, never
@@ -38,6 +46,12 @@ int runCheck(const std::vector<std::string> &args) {
     if (a == "-h" || a == "--help") {
       std::cout << kCheckUsage;
       return ExitOk;
+    } else if (a == "--schema") {
+      if (i + 1 >= args.size()) {
+        std::cerr << "larch check: `--schema` needs a file\n";
+        return ExitUsage;
+      }
+      options.schemaPath = args[++i];
     } else if (a == "--positional-ids") {
       options.positionalIds = true;
     } else if (a == "-q" || a == "--quiet") {
@@ -87,7 +101,8 @@ int runCheck(const std::vector<std::string> &args) {
     std::ostream &out = result.ok ? std::cout : std::cerr;
     out << "checked " << plural(result.numPolicies, "policy", "policies")
         << " (" << plural(result.numTemplates, "template", "templates") << ") in "
-        << plural(result.numFiles, "file", "files") << ": "
+        << plural(result.numFiles, "file", "files")
+        << (result.validated ? " against the schema" : "") << ": "
         << (result.ok ? "no errors" : plural(errors, "error", "errors"));
     if (warnings)
       out << ", " << plural(warnings, "warning", "warnings");
