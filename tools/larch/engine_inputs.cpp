@@ -17,6 +17,10 @@ ArgResult parseEngineArg(const std::string &command,
     inputs.policyOptions.positionalIds = true;
     return ArgResult::Consumed;
   }
+  if (a == "--no-validate") {
+    inputs.validate = false;
+    return ArgResult::Consumed;
+  }
   if (a == "--engine") {
     if (i + 1 >= args.size()) {
       std::cerr << "larch " << command << ": `--engine` needs a value\n";
@@ -76,6 +80,14 @@ bool loadEngine(const std::string &command, const EngineInputs &inputs,
   if (!inputs.entitiesPath.empty() &&
       !step("the entities do not load", t.entities,
             [&] { return engine.loadEntitiesFile(inputs.entitiesPath); }))
+    return false;
+  if (!inputs.schemaPath.empty() && !inputs.validate)
+    std::cerr << "larch " << command
+              << ": --no-validate: the policies are not validated against the schema\n";
+  else if (!inputs.schemaPath.empty() &&
+           !step("the policies fail validation against the schema (--no-validate runs "
+                 "them anyway)",
+                 t.validation, [&] { return engine.validatePolicies(); }))
     return false;
   return true;
 }

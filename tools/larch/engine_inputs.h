@@ -18,12 +18,15 @@ struct EngineInputs {
   std::string entitiesPath;
   PolicyOptions policyOptions;
   Evaluator evaluator = Evaluator::Compiled;
+  /// With a schema, refuse policies that fail strict validation against it
+  /// (`--no-validate` turns this off, and says so on stderr).
+  bool validate = true;
 };
 
 enum class ArgResult { Consumed, NotMine, BadUsage };
 
-/// If `args[i]` is `--policies`, `--schema`, `--entities`, `--engine` or
-/// `--positional-ids`, stores it (advancing `i` past a value) and returns
+/// If `args[i]` is `--policies`, `--schema`, `--entities`, `--engine`,
+/// `--positional-ids` or `--no-validate`, stores it (advancing `i` past a value) and returns
 /// Consumed; a missing value is reported as `larch COMMAND: ...` (BadUsage).
 ArgResult parseEngineArg(const std::string &command,
                          const std::vector<std::string> &args, size_t &i,
@@ -34,10 +37,12 @@ struct LoadTimes {
   double policies = 0;
   double schema = 0;
   double entities = 0;
+  double validation = 0;
 };
 
 /// Loads the policies, then the schema (entities are parsed with it), then the
-/// entities. On failure prints the diagnostics and which input failed to
+/// entities; with a schema, validates the policies against it unless
+/// `inputs.validate` is off. On failure prints the diagnostics and which input failed to
 /// stderr and returns false. `afterPolicies` runs right after the policies
 /// loaded (bench reads the resident memory there).
 bool loadEngine(const std::string &command, const EngineInputs &inputs,

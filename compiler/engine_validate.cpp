@@ -1,0 +1,31 @@
+// Public API implementation of Engine::validatePolicies (larch/engine.h):
+// strict validation of the current snapshot's policies against its schema.
+// Kept apart from engine_api.cpp; reads the published snapshot only.
+#include "compiler/engine_impl.h"
+#include "compiler/validate/validate.h"
+
+namespace larch {
+
+LoadStatus Engine::validatePolicies() const {
+  LoadStatus st;
+  std::shared_ptr<const engine::Snapshot> snap = impl->getSnapshot();
+  if (!snap || !snap->data || !snap->data->schema || !snap->policies) {
+    Diagnostic d;
+    d.code = getDiagCodeString(DiagCode::ValidateNoSchema).str();
+    d.message = "no schema is loaded to validate the policies against";
+    st.rendered = "error: " + d.message + " [" + d.code + "]\n";
+    st.diagnostics.push_back(std::move(d));
+    return st;
+  }
+  const engine::ParsedPolicies &parsed = *snap->policies->parsed;
+  DiagnosticEngine diags;
+  validate::validatePolicies(*snap->data->schema, parsed.loaded.set, diags);
+  st.ok = !diags.hasErrors();
+  diags.sortByLocation();
+  st.rendered = formatDiagnostics(diags.getDiagnostics(), *parsed.sources);
+  st.diagnostics = diags.take();
+  resolveLocations(st.diagnostics, *parsed.sources);
+  return st;
+}
+
+} // namespace larch
