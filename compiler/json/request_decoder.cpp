@@ -145,6 +145,10 @@ struct RequestDecoder::Impl {
   std::vector<std::pair<bool, dom::element>> slots;
   /// Unescaped ids of principal, action and resource written as text.
   std::string uidIds[3];
+  /// Entity type names known to be normalized (a small round-robin cache:
+  /// requests repeat a few types).
+  std::string typeNames[8];
+  unsigned nextTypeName = 0;
 
   // Context types by action ("type\0id"), for `cachedSchema`.
   const schema::Schema *cachedSchema = nullptr;
@@ -162,6 +166,9 @@ struct RequestDecoder::Impl {
   JsonError *error = nullptr;
   bool sortKeys = false;
   bool bailed = false;
+  /// A walked object repeats a key (decode() then reports the document's
+  /// first duplicate).
+  bool duplicate = false;
   unsigned depth = 0;
   Route route = Route::Fast;
 
@@ -189,6 +196,17 @@ struct RequestDecoder::Impl {
     bailed = true;
     return false;
   }
+  bool duplicateFound() {
+    duplicate = true;
+    return false;
+  }
+  /// Checks an object the walk does not visit key by key (with its values).
+  bool checkUnwalked(dom::element e) {
+    std::string_view dup;
+    return !findDuplicate(e, dup) || duplicateFound();
+  }
+  bool isTypeName(std::string_view name);
+  class KeyScope;
 
   bool findDuplicate(dom::element e, std::string_view &dup);
   size_t firstDuplicateIndex(dom::object o);
@@ -214,6 +232,34 @@ struct RequestDecoder::Impl {
                   Val &v);
 };
 
+/// Checks the keys of one walked object for repeats, as they are met. Keys
+/// live on Impl::dupKeys above `base` until the scope ends.
+class RequestDecoder::Impl::KeyScope {
+public:
+  KeyScope(Impl &d, dom::object o) : d(d), base(d.dupKeys.size()) {
+    if (o.size() > PairwiseDuplicateLimit)
+      firstDup = d.firstDuplicateIndex(o);
+  }
+  ~KeyScope() { d.dupKeys.resize(base); }
+  /// False if `key` repeats an earlier key of the object.
+  bool add(std::string_view key) {
+    if (firstDup != NotSorted)
+      return index++ != firstDup;
+    for (size_t k = base; k < d.dupKeys.size(); ++k)
+      if (d.dupKeys[k] == key)
+        return false;
+    d.dupKeys.push_back(key);
+    return true;
+  }
+
+private:
+  static constexpr size_t NotSorted = SIZE_MAX - 1;
+  Impl &d;
+  size_t base;
+  size_t firstDup = NotSorted;
+  size_t index = 0;
+};
+
 // ---------------------------------------------------------------- driving
 
 bool RequestDecoder::Impl::decode(llvm::StringRef line) {
@@ -231,22 +277,27 @@ bool RequestDecoder::Impl::decode(llvm::StringRef line) {
       simdjson::SUCCESS)
     return fallback(line);
 
-  // parseJsonText reports a duplicate key before anything else.
+  // Every object is checked for repeated keys on the way (walked ones key
+  // by key, the few others whole), so a success has none.
   route = Route::Fast;
+  sortKeys = false;
+  bailed = false;
+  duplicate = false;
+  depth = 0;
+  dupKeys.clear();
+  sortedFields.clear();
+  slots.clear();
+  if (decodeRequest(root))
+    return true;
+
+  // parseJsonText reports the first duplicate key before anything else.
   dupKeys.clear();
   std::string_view dup;
   if (findDuplicate(root, dup)) {
     *error = {"", "duplicate key `" + std::string(dup) + "` in a JSON object"};
     return false;
   }
-
-  sortKeys = false;
-  bailed = false;
-  depth = 0;
-  sortedFields.clear();
-  slots.clear();
-  if (decodeRequest(root))
-    return true;
+  assert(!duplicate && "a repeated key is found again by the full check");
   if (bailed)
     return fallback(line);
 
@@ -350,11 +401,16 @@ bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) 
 /// reference's sorted order when looking for the error it reports.
 template <typename F> bool RequestDecoder::Impl::forEachField(dom::object o, F &&f) {
   if (!sortKeys) {
-    for (dom::key_value_pair kv : o)
+    KeyScope keys(*this, o);
+    for (dom::key_value_pair kv : o) {
+      if (!keys.add(kv.key))
+        return duplicateFound();
       if (!f(kv.key, kv.value))
         return false;
+    }
     return true;
   }
+  // Only after a full check found no repeated key.
   size_t base = sortedFields.size();
   for (dom::key_value_pair kv : o)
     sortedFields.emplace_back(kv.key, kv.value);
@@ -375,14 +431,18 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   if (!isObject(root))
     return fail("", "a request must be a JSON object");
   dom::object o = getObject(root);
-  bool hasEntities = false;
-  bool known = forEachField(o, [&](std::string_view k, dom::element) {
-    if (k == "principal" || k == "action" || k == "resource" || k == "context")
-      return true;
-    if (k == "entities") {
-      hasEntities = true;
-      return true;
-    }
+  // ORDER: principal, action, resource, context, entities.
+  static constexpr std::string_view names[] = {"principal", "action", "resource", "context",
+                                               "entities"};
+  dom::element fields[5];
+  bool present[5] = {};
+  bool known = forEachField(o, [&](std::string_view k, dom::element v) {
+    for (int i = 0; i < 5; ++i)
+      if (k == names[i]) {
+        fields[i] = v;
+        present[i] = true;
+        return true;
+      }
     std::string key(k);
     error->path = key;
     error->message = "unknown request field `" + key + "`";
@@ -390,22 +450,23 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   });
   if (!known)
     return false;
-  if (hasEntities)
+  if (present[4])
     return bail();
 
-  const char *names[] = {"principal", "action", "resource"};
   uint32_t ids[3];
   std::string_view actionType, actionId;
   for (int i = 0; i < 3; ++i) {
-    dom::element e;
-    if (!getField(o, names[i], e))
-      return fail(names[i], std::string("missing field `") + names[i] + "`");
+    dom::element e = fields[i];
+    if (!present[i]) {
+      std::string name(names[i]);
+      return fail(name.c_str(), "missing field `" + name + "`");
+    }
     std::string_view type, id;
     if (isString(e)) {
       if (!uidFromText(getString(e), i, type, id))
         return false;
     } else {
-      PathNode path = PathNode::root(names[i]);
+      PathNode path = PathNode::root(llvm::StringRef(names[i].data(), names[i].size()));
       if (!uidFromJson(e, &path, type, id))
         return false;
     }
@@ -420,9 +481,8 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   out->setAction(ids[1]);
   out->setResource(ids[2]);
 
-  dom::element ctx;
-  if (getField(o, "context", ctx))
-    return decodeContext(ctx, actionType, actionId);
+  if (present[3])
+    return decodeContext(fields[3], actionType, actionId);
   if (schema)
     return decodeContext(emptyObject, actionType, actionId);
   out->setContext(Val::record(nullptr, 0));
@@ -438,7 +498,7 @@ bool RequestDecoder::Impl::uidFromText(std::string_view text, int slot,
     return bail();
   type = text.substr(0, sep);
   std::string_view body = text.substr(sep + 3, text.size() - sep - 4);
-  if (!isNormalizedName(llvm::StringRef(type.data(), type.size())))
+  if (!isTypeName(type))
     return bail();
   // unescapeString copies everything but escapes and (rejected) bare CRs.
   if (body.find_first_of("\\\"\r") == std::string_view::npos) {
@@ -489,15 +549,44 @@ bool RequestDecoder::Impl::uidFromJson(dom::element e, const PathNode *path,
 /// json_value.cpp typeAndId: extra keys are ignored.
 bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
                                      std::string_view &type, std::string_view &id) {
-  dom::element t, i;
-  if (!getField(e, "type", t) || !getField(e, "id", i) || !isString(t) || !isString(i))
+  bool hasType = false, hasId = false;
+  if (isObject(e)) {
+    // One pass, checking keys for repeats as it goes; extra keys are
+    // ignored.
+    dom::object o = getObject(e);
+    KeyScope keys(*this, o);
+    for (dom::key_value_pair kv : o) {
+      if (!keys.add(kv.key))
+        return duplicateFound();
+      ET kind = kv.value.type();
+      if ((kind == ET::OBJECT || kind == ET::ARRAY) && !checkUnwalked(kv.value))
+        return false;
+      if (kv.key == "type" && isString(kv.value)) {
+        type = getString(kv.value);
+        hasType = true;
+      } else if (kv.key == "id" && isString(kv.value)) {
+        id = getString(kv.value);
+        hasId = true;
+      }
+    }
+  }
+  if (!hasType || !hasId)
     return fail(path,
                 "expected an entity reference `{\"type\": \"..\", \"id\": \"..\"}`, got " +
                     dumpLikeReference(e));
-  type = getString(t);
-  id = getString(i);
-  if (!isNormalizedName(llvm::StringRef(type.data(), type.size())))
+  if (!isTypeName(type))
     return fail(path, "invalid entity type name `" + std::string(type) + "`");
+  return true;
+}
+
+bool RequestDecoder::Impl::isTypeName(std::string_view name) {
+  for (const std::string &known : typeNames)
+    if (known.size() == name.size() && !known.empty() &&
+        std::memcmp(known.data(), name.data(), name.size()) == 0)
+      return true;
+  if (!isNormalizedName(llvm::StringRef(name.data(), name.size())))
+    return false;
+  typeNames[nextTypeName++ % std::size(typeNames)].assign(name);
   return true;
 }
 
@@ -608,7 +697,10 @@ bool RequestDecoder::Impl::decodeTypedRecord(dom::object o, const schema::Type &
   size_t base = slots.size();
   slots.resize(base + attrs.size(), {false, dom::element()});
   std::optional<std::string_view> undeclared; // the smallest undeclared key
+  KeyScope keys(*this, o);
   for (dom::key_value_pair kv : o) {
+    if (!keys.add(kv.key))
+      return duplicateFound();
     const schema::Attribute *a =
         expected.getAttribute(llvm::StringRef(kv.key.data(), kv.key.size()));
     if (!a) {
@@ -698,6 +790,8 @@ bool RequestDecoder::Impl::decodePlain(dom::element e, const PathNode *path, Val
     dom::element inner = kv->value, fn, arg;
     if (kv->key == "__extn" && isObject(inner) && getObject(inner).size() >= 2 &&
         getField(inner, "fn", fn) && isString(fn)) {
+      if (!checkUnwalked(inner))
+        return false;
       if (getField(inner, "arg", arg))
         return callConstructor(getString(fn), arg, v);
       if (getField(inner, "args", arg) && arg.type() == ET::ARRAY) {
@@ -754,6 +848,8 @@ bool RequestDecoder::Impl::decodeExtension(dom::element e, schema::ExtensionKind
   }
   if (!isObject(e))
     return bail();
+  if (!checkUnwalked(e))
+    return false;
   dom::object o = getObject(e);
   dom::element fa = e, fn, arg;
   if (std::optional<dom::key_value_pair> kv = singleField(o)) {

@@ -453,7 +453,6 @@ TEST(RequestDecoderCorpus, AgreesWithReferenceOnEveryCorpusRequest) {
       ++requests;
       for (Differential *d : {&plain, &typedForFile}) {
         std::string why = d->check(line);
-        if (getenv("DUMP_FALLBACK") && d->getRoute() == RequestDecoder::Route::Fallback) fprintf(stderr, "FB %s\n", line.c_str());
         if (!why.empty() && ++failures <= 20)
           ADD_FAILURE() << f << ": " << why << "\n  " << line;
       }
