@@ -258,9 +258,24 @@ TEST_F(RequestDecoderTest, DuplicateKeys) {
       R"({"a":1,"b":{"c":1,"a":{"c":2}}})",
       R"({"\u0061":1,"a":2})",
       R"([{"k":1},{"k":2,"k":3}])",
+      R"({"principal":{"type":"User","id":"a","type":"Team"},"action":"Action::\"edit\"","resource":"Photo::\"p\""})",
+      R"({"principal":{"__entity":{"type":"User","id":"a","id":"b"}},"action":"Action::\"edit\"","resource":"Photo::\"p\""})",
   };
   for (const char *l : lines)
     expectAgree(l);
+  const char *contexts[] = {
+      R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","arg":"1.2.3.5"}}})",
+      R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","x":{"y":1,"y":1}}}})",
+      R"({"e":{"__entity":{"type":"User","id":"a","id":"b"}}})",
+      R"({"ip":{"fn":"ip","arg":"1.2.3.4","fn":"ip"}})",
+      R"({"ip":{"__extn":{"fn":"ip","arg":"1.2.3.4","z":[{"q":1,"q":2}]}}})",
+      R"({"ip":"1.2.3.4","nested":{"a":1,"a":2}})",
+      R"({"ip":"1.2.3.4","who":{"type":"User","id":"a","x":[{"k":1,"k":1}]}})",
+      R"({"ip":"1.2.3.4","s":[{"k":[{"q":1,"q":2}]}]})",
+      R"({"ip":null,"s":{"q":1,"q":2}})",
+  };
+  for (const char *c : contexts)
+    expectAgree(withContext(c));
   // Objects large enough to be checked by sorting.
   std::string big = "{";
   for (int i = 0; i < 40; ++i)
