@@ -15,6 +15,7 @@ int runCheck(const std::vector<std::string> &args);
 int runCompile(const std::vector<std::string> &args);
 int runEval(const std::vector<std::string> &args);
 int runBench(const std::vector<std::string> &args);
+int runAudit(const std::vector<std::string> &args);
 
 } // namespace larch::cli
 

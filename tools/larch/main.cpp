@@ -23,6 +23,9 @@ commands:
   bench --policies PATH --requests FILE [--entities FILE] [--schema FILE]
                     measure load time, memory, decision latency, throughput
                     and allocations per decision
+  audit verify FILE | audit trace FILE [--instance ID ...]
+                    check a decision log's hash chain; report the decisions
+                    of an agent instance, owner, approval or originator
 
 options:
   -h, --help        show this help; `larch <command> --help` shows a command's
@@ -57,6 +60,8 @@ int main(int argc, char **argv) {
     return larch::cli::runEval(rest);
   if (command == "bench")
     return larch::cli::runBench(rest);
+  if (command == "audit")
+    return larch::cli::runAudit(rest);
   std::cerr << "larch: unknown command `" << command
             << "` (try `larch --help`)\n";
   return larch::cli::ExitUsage;
