@@ -37,15 +37,31 @@ fuzz: setup
 bench: build
 	@bash scripts/bench.sh $(BUILD)
 
-# Differential test against real Cedar (npm package @cedar-policy/cedar-wasm,
-# installed into $(BUILD)/cedar-wasm): DIFFTEST_CASES random cases from
-# DIFFTEST_SEED (1); see docs/testing.md.
+# Differential tests (see docs/testing.md), from seed DIFFTEST_SEED (1):
+# Larch's three evaluators against each other on DIFFTEST_CASES small and
+# DIFFTEST_MANY_CASES many-policy (DIFFTEST_POLICIES) cases; then Larch against
+# real Cedar (npm package @cedar-policy/cedar-wasm, installed into
+# $(BUILD)/cedar-wasm) on DIFFTEST_CASES small and DIFFTEST_WASM_MANY_CASES
+# many-policy cases.
 DIFFTEST_SEED ?= 1
+DIFFTEST_MANY_CASES ?= 1000
+DIFFTEST_WASM_MANY_CASES ?= 200
+DIFFTEST_POLICIES ?= 100-400
 difftest: build
+	@$(abspath $(BUILD))/tests/diff/larch_engine_diff --jobs $(JOBS) \
+	  --gen $(abspath $(BUILD))/tests/diff/larch_diff_gen --work $(abspath $(BUILD))/engine-diff \
+	  --gen-arg --request-entities --gen-arg --templates \
+	  --generate $(DIFFTEST_SEED):$(DIFFTEST_CASES) \
+	  --generate $(DIFFTEST_SEED):$(DIFFTEST_MANY_CASES):$(DIFFTEST_POLICIES) tests/diff/cases
 	@bash tests/diff/run_difftest.sh --build $(abspath $(BUILD)) \
 	  --gen $(abspath $(BUILD))/tests/diff/larch_diff_gen \
 	  --larch $(abspath $(BUILD))/tools/larch/larch \
 	  --cases $(DIFFTEST_CASES) --seed $(DIFFTEST_SEED) --jobs $(JOBS)
+	@bash tests/diff/run_difftest.sh --build $(abspath $(BUILD)) \
+	  --gen $(abspath $(BUILD))/tests/diff/larch_diff_gen \
+	  --larch $(abspath $(BUILD))/tools/larch/larch \
+	  --cases $(DIFFTEST_WASM_MANY_CASES) --seed $(DIFFTEST_SEED) --jobs $(JOBS) \
+	  --policies $(DIFFTEST_POLICIES)
 
 clean:
 	rm -rf $(BUILD) $(BUILD).configure.log build-fuzz

@@ -1,7 +1,7 @@
 // Differential testing against Cedar: the random case generator.
 //
-// Entry point: `main`. `larch_diff_gen --seed S [--count N] --out DIR` writes
-// one case per seed S, S+1, ... into DIR/case-<seed>/:
+// Entry point: `main`. `larch_diff_gen --seed S [--count N] [--policies MIN-MAX]
+// --out DIR` writes one case per seed S, S+1, ... into DIR/case-<seed>/:
 //   policies.cedar   the policy set as Cedar text
 //   policies.json    {"positional": bool, "policies": [{"id", "text"}]}: the
 //                    id each engine must report for each policy
@@ -17,10 +17,26 @@
 // ill-typed, overflow, read missing data or build bad extension values, so
 // erroring policies are common too.
 //
+// `--policies MIN-MAX` sets how many policies a case holds (default 2-7).
+// Above 7 the case takes the many-policy form (generateMany): hundreds of
+// policies whose scopes overlap on a few entities and whose conditions share
+// fragments, as a decision index and a compiler that shares work across
+// policies meet them. `--request-entities` (many-policy form only) gives
+// some requests entities of their own, layered over the store: new
+// principals and resources, a parent the store lacks (so store entities gain
+// ancestors for that request), identical and conflicting copies of store
+// entities. `--templates` (many-policy form only) makes some policies
+// templates (`principal in ?principal`, `resource is Doc in ?resource`, ...)
+// and writes their links to links.json ([{"template", "id", "principal"?,
+// "resource"?}]; policies.json marks templates with "template": true). Only
+// larch_engine_diff reads either (cedar_runner.mjs passes no request entities
+// and links nothing). A case is a pure function of the seed and the options.
+//
 // Independent of Larch on purpose: it depends on nlohmann-json only, never on
 // Larch's parser, printer or evaluator.
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <filesystem>
@@ -37,9 +53,20 @@ namespace {
 using Json = nlohmann::ordered_json;
 
 /// SplitMix64: tiny, fast, and identical on every platform.
+///
+/// NOTE: seeding with `seed * gamma + c` makes seed S+1's stream that of
+/// seed S shifted by one draw, so neighbouring small cases often share
+/// policies. Small cases keep that seeding (a seed must keep naming the same
+/// case); the many-policy form starts from mix(seed) instead.
 class Rng {
 public:
   explicit Rng(uint64_t seed) : state(seed * 0x9E3779B97F4A7C15ull + 0x1234567ull) {}
+  /// The SplitMix64 output function: neighbouring inputs, unrelated outputs.
+  static uint64_t mix(uint64_t z) {
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+  }
   uint64_t next() {
     uint64_t z = (state += 0x9E3779B97F4A7C15ull);
     z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
@@ -164,6 +191,20 @@ const std::vector<std::string> kBadDurations = {
     "", "1h1d", "-", "1.5h", "1x", "1d1d", "9223372036854775808ms", "106751991167301d",
     "1 h", "+1h", "1ms1s", "1D", "--1h", "1h-1m", "1"};
 
+/// Lexical and folding corners; some make the whole policy set fail to parse,
+/// which every engine must agree on (including a backslash before a line
+/// break inside a string, tests/diff/findings.md #1).
+const std::vector<std::string> kCornerForms = {
+    "(- 9223372036854775808 == 0)", "(-(9223372036854775808) == 0)", "(--1 == 1)",
+    "(!!true)", "(- -1 == 1)", "(----1 == 1)", "(-----1 == -1)", "(!!!!!true)",
+    "((-9223372036854775808) < 0)", "(-9223372036854775808 - 1 < 0)",
+    "(9223372036854775808 > 0)", "(\"\\*\" == \"*\")", "(\"a\" like \"\\a\")",
+    "(\"\\u{D800}\" == \"\")", "(\"\\x80\" == \"\")", "(\"\\u{10FFFF}\" != \"\")",
+    "({a: 1, a: 2} == {a: 1})", "(principal.__cedar == 1)", "(if true then 1 else 2 == 1)",
+    "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")",
+    "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))",
+    "(\"line\\\n   cont\" == \"linecont\")"};
+
 // ---- text helpers --------------------------------------------------------
 
 /// A Cedar string literal for `s`, escaping as Cedar's unescaper expects
@@ -218,18 +259,54 @@ Json uidJson(const Uid &u) { return Json{{"type", u.type}, {"id", u.id}}; }
 
 class CaseGenerator {
 public:
-  explicit CaseGenerator(uint64_t seed) : rng(seed) {}
+  /// `requestEntities`: some requests of the many-policy form carry
+  /// entities of their own; `templates`: some of its policies are templates,
+  /// linked by links.json.
+  CaseGenerator(uint64_t seed, bool requestEntities, bool templates)
+      : seed(seed), rng(seed), requestEntities(requestEntities), templates(templates) {}
 
-  void generate(const std::filesystem::path &dir);
+  /// Writes the case. Up to 7 policies it is a small case; above that the
+  /// many-policy form (see generateMany).
+  void generate(const std::filesystem::path &dir, size_t minPolicies, size_t maxPolicies);
 
 private:
+  uint64_t seed;
   Rng rng;
+  bool requestEntities, templates;
   std::vector<Uid> principals, resources, actions, allUids;
   std::vector<Uid> ghosts; // referenced but not in the store
   int depthBudget = 0;
 
+  // The many-policy form: small pools every scope and request draws from
+  // (the first few entries of each are "hot"), and shared fragments.
+  struct Pools {
+    std::vector<Uid> users, groups, leaves, folders, actions, actionGroups;
+  } pools;
+  struct Fragment {
+    Ty type;
+    std::string text;
+    std::string guard; // a test that makes `text` safe to evaluate, or empty
+  };
+  std::vector<Fragment> typedFragments;
+  std::vector<std::string> boolFragments;
+  /// A third of the many-policy cases: few unconstrained scopes and
+  /// unconditional policies, so default denies and error-free requests
+  /// occur; the rest overlap so much that nearly every request meets a
+  /// satisfied policy.
+  bool sparse = false;
+  Json requestLayer(const Json &store, Uid &principal, Uid &resource);
+
+  void generateSmall(const std::filesystem::path &dir, size_t minPolicies, size_t maxPolicies);
+  void generateMany(const std::filesystem::path &dir, size_t minPolicies, size_t maxPolicies);
+  void writeCase(const std::filesystem::path &dir, const Json &entities, const std::string &text,
+                 const Json &pols, bool positional, unsigned idMode);
+  Json contextJson();
+
   // Entities and values as JSON.
   Json entitiesJson();
+  Json entitiesJsonMany();
+  void emitEntity(Json &out, const Uid &u, const std::vector<Uid> &parents, bool withData,
+                  unsigned badOneIn);
   Json valueJson(Ty t, int depth);
   Json extnJson(const std::string &fn, const std::string &arg) {
     return Json{{"__extn", Json{{"fn", fn}, {"arg", arg}}}};
@@ -246,7 +323,23 @@ private:
   Uid anyUid();
 
   // Policies.
+  std::string header(size_t index, std::string &idOut, bool withIds, std::set<std::string> &used);
   std::string policy(size_t index, std::string &idOut, bool withIds, std::set<std::string> &used);
+  /// With `asTemplate` a template; `slots` is then 1 if it has ?principal,
+  /// 2 if ?resource, 3 if both (0 for a static policy).
+  std::string policyMany(size_t index, std::string &idOut, bool withIds,
+                         std::set<std::string> &used, bool corner, bool asTemplate,
+                         unsigned &slots);
+  std::string slotScope(bool principalSide);
+  std::string scopeMany(bool principalSide);
+  std::string actionScopeMany();
+  void makeFragments();
+  std::string conditionMany();
+  /// One of the first three entries half of the time, else any entry: a
+  /// few targets are shared by many policies and requests.
+  const Uid &hot(const std::vector<Uid> &pool) {
+    return rng.chance(50) ? pool[rng.below(std::min<size_t>(3, pool.size()))] : rng.pick(pool);
+  }
   std::string scope(const char *var, const std::vector<Uid> &pool);
   std::string actionScope();
 
@@ -370,6 +463,27 @@ Json CaseGenerator::attrsJson(int depth) {
   return attrs;
 }
 
+void CaseGenerator::emitEntity(Json &out, const Uid &u, const std::vector<Uid> &parents,
+                               bool withData, unsigned badOneIn) {
+  Json e = Json::object();
+  e["uid"] = rng.chance(15) ? Json{{"__entity", uidJson(u)}} : uidJson(u);
+  e["attrs"] = withData || rng.chance(20) ? attrsJson(0) : Json::object();
+  if (badOneIn && rng.below(badOneIn) == 0) // malformed data: both engines must refuse it
+    e["attrs"]["bad"] = badValueJson(rng);
+  Json ps = Json::array();
+  for (const Uid &p : parents)
+    ps.push_back(uidJson(p));
+  e["parents"] = ps;
+  if (withData && rng.chance(55)) {
+    Json tags = Json::object();
+    for (const AttrSpec &t : kTags)
+      if (rng.chance(45))
+        tags[t.name] = valueJson(rng.chance(90) ? t.type : randomType(), 1);
+    e["tags"] = tags;
+  }
+  out.push_back(e);
+}
+
 Json CaseGenerator::entitiesJson() {
   // Store entities per type, with parents drawn so the hierarchy is acyclic:
   // an entity's parents come from types later in this list, or from earlier
@@ -411,23 +525,7 @@ Json CaseGenerator::entitiesJson() {
 
   Json out = Json::array();
   auto emit = [&](const Uid &u, const std::vector<Uid> &parents, bool withData) {
-    Json e = Json::object();
-    e["uid"] = rng.chance(15) ? Json{{"__entity", uidJson(u)}} : uidJson(u);
-    e["attrs"] = withData || rng.chance(20) ? attrsJson(0) : Json::object();
-    if (rng.below(300) == 0) // malformed data: both engines must refuse it
-      e["attrs"]["bad"] = badValueJson(rng);
-    Json ps = Json::array();
-    for (const Uid &p : parents)
-      ps.push_back(uidJson(p));
-    e["parents"] = ps;
-    if (withData && rng.chance(55)) {
-      Json tags = Json::object();
-      for (const AttrSpec &t : kTags)
-        if (rng.chance(45))
-          tags[t.name] = valueJson(rng.chance(90) ? t.type : randomType(), 1);
-      e["tags"] = tags;
-    }
-    out.push_back(e);
+    emitEntity(out, u, parents, withData, /*badOneIn=*/300);
   };
   for (const std::string &t : order) {
     const TypeSpec *spec = nullptr;
@@ -892,7 +990,7 @@ std::string CaseGenerator::actionScope() {
   }
 }
 
-std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds,
+std::string CaseGenerator::header(size_t index, std::string &idOut, bool withIds,
                                   std::set<std::string> &used) {
   std::string text;
   idOut = "policy" + std::to_string(index);
@@ -911,26 +1009,18 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
     text += "@advice(\"generated\")\n";
   if (rng.chance(10))
     text += "@flag\n";
+  return text;
+}
+
+std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds,
+                                  std::set<std::string> &used) {
+  std::string text = header(index, idOut, withIds, used);
   text += rng.chance(62) ? "permit" : "forbid";
   text += "(\n  " + scope("principal", principals) + ",\n  " + actionScope() + ",\n  " +
           scope("resource", resources) + (rng.chance(10) ? ",\n)" : "\n)");
   size_t conds = rng.chance(30) ? 0 : rng.chance(70) ? 1 : 2;
-  if (rng.below(200) < 3) {
-    // Lexical and folding corners; some make the whole policy set fail to
-    // parse, which both engines must agree on (including a backslash before
-    // a line break inside a string, tests/diff/findings.md #1).
-    static const std::vector<std::string> forms = {
-        "(- 9223372036854775808 == 0)", "(-(9223372036854775808) == 0)", "(--1 == 1)",
-        "(!!true)", "(- -1 == 1)", "(----1 == 1)", "(-----1 == -1)", "(!!!!!true)",
-        "((-9223372036854775808) < 0)", "(-9223372036854775808 - 1 < 0)",
-        "(9223372036854775808 > 0)", "(\"\\*\" == \"*\")", "(\"a\" like \"\\a\")",
-        "(\"\\u{D800}\" == \"\")", "(\"\\x80\" == \"\")", "(\"\\u{10FFFF}\" != \"\")",
-        "({a: 1, a: 2} == {a: 1})", "(principal.__cedar == 1)", "(if true then 1 else 2 == 1)",
-        "(1 < 2 < 3)", "(\"a\" like \"a\\*\\\\*\")",
-        "(context has __cedar)", "(principal in [])", "(([1,2,]).contains(2))",
-        "(\"line\\\n   cont\" == \"linecont\")"};
-    text += "\nwhen { " + rng.pick(forms) + " }";
-  }
+  if (rng.below(200) < 3) // a lexical or folding corner
+    text += "\nwhen { " + rng.pick(kCornerForms) + " }";
   for (size_t i = 0; i < conds; ++i) {
     bool when = rng.chance(75);
     text += when ? "\nwhen { " : "\nunless { ";
@@ -940,8 +1030,41 @@ std::string CaseGenerator::policy(size_t index, std::string &idOut, bool withIds
   return text + ";\n";
 }
 
-void CaseGenerator::generate(const std::filesystem::path &dir) {
+void CaseGenerator::generate(const std::filesystem::path &dir, size_t minPolicies,
+                             size_t maxPolicies) {
   std::filesystem::create_directories(dir);
+  if (maxPolicies <= 7)
+    generateSmall(dir, minPolicies, maxPolicies);
+  else
+    generateMany(dir, minPolicies, maxPolicies);
+}
+
+void CaseGenerator::writeCase(const std::filesystem::path &dir, const Json &entities,
+                              const std::string &text, const Json &pols, bool positional,
+                              unsigned idMode) {
+  // A policy without @id among ones with @id would be `policyN` in Larch;
+  // avoid clashes with a generated @id of that spelling (none are generated).
+  Json polJson{{"positional", positional}, {"policies", pols}};
+  std::ofstream(dir / "policies.cedar") << text;
+  std::ofstream(dir / "policies.json") << polJson.dump(1) << "\n";
+  std::ofstream(dir / "entities.json") << entities.dump(1) << "\n";
+  std::ofstream(dir / "larch.args") << (idMode == 2 ? "--positional-ids\n" : "");
+}
+
+Json CaseGenerator::contextJson() {
+  Json ctx = Json::object();
+  for (const AttrSpec &a : kAttrs)
+    if (rng.chance(45))
+      ctx[a.name] = valueJson(rng.chance(92) ? a.type : randomType(), 0);
+  if (rng.chance(2)) // a request neither engine can read
+    ctx["bad"] = badValueJson(rng);
+  return ctx;
+}
+
+// INVARIANT: with the default 2-7 policies this draws exactly what it drew
+// before `--policies` existed, so a seed names the same case as before.
+void CaseGenerator::generateSmall(const std::filesystem::path &dir, size_t minPolicies,
+                                  size_t maxPolicies) {
   Json entities = entitiesJson();
 
   // Id mode: 0 positional (no @id), 1 @id honoured, 2 @id present but
@@ -952,7 +1075,7 @@ void CaseGenerator::generate(const std::filesystem::path &dir) {
   std::string text;
   Json pols = Json::array();
   std::set<std::string> used;
-  for (size_t i = 0, n = 2 + rng.below(6); i < n; ++i) {
+  for (size_t i = 0, n = minPolicies + rng.below(maxPolicies - minPolicies + 1); i < n; ++i) {
     std::string id;
     std::string p = policy(i, id, withIds, used);
     if (positional)
@@ -960,23 +1083,11 @@ void CaseGenerator::generate(const std::filesystem::path &dir) {
     pols.push_back(Json{{"id", id}, {"text", p}});
     text += p + "\n";
   }
-  // A policy without @id among ones with @id would be `policyN` in Larch;
-  // avoid clashes with a generated @id of that spelling (none are generated).
-  Json polJson{{"positional", positional}, {"policies", pols}};
-
-  std::ofstream(dir / "policies.cedar") << text;
-  std::ofstream(dir / "policies.json") << polJson.dump(1) << "\n";
-  std::ofstream(dir / "entities.json") << entities.dump(1) << "\n";
-  std::ofstream(dir / "larch.args") << (idMode == 2 ? "--positional-ids\n" : "");
+  writeCase(dir, entities, text, pols, positional, idMode);
 
   std::ofstream reqs(dir / "requests.jsonl");
   for (size_t i = 0, n = 3 + rng.below(5); i < n; ++i) {
-    Json ctx = Json::object();
-    for (const AttrSpec &a : kAttrs)
-      if (rng.chance(45))
-        ctx[a.name] = valueJson(rng.chance(92) ? a.type : randomType(), 0);
-    if (rng.chance(2)) // a request neither engine can read
-      ctx["bad"] = badValueJson(rng);
+    Json ctx = contextJson();
     // Without a schema any entity may be the action (and an action the
     // principal); rarely exercise that.
     Uid action = rng.chance(3) ? rng.pick(principals) : rng.pick(actions);
@@ -988,21 +1099,515 @@ void CaseGenerator::generate(const std::filesystem::path &dir) {
   }
 }
 
+// ---- the many-policy form -------------------------------------------------
+//
+// Realistic for a decision index and for a compiler that shares work across
+// policies: every scope names one of a few users, groups, documents, folders
+// and actions (so scopes overlap heavily), groups and folders nest several
+// levels deep, and conditions are assembled from a per-case pool of
+// fragments reused verbatim by many policies, some of which error. Requests
+// draw from the same pools, so each one is a candidate for many policies.
+
+Json CaseGenerator::entitiesJsonMany() {
+  static const std::vector<std::string> userIds = {
+      "alice", "bob", "carol", "dave", "", "é\"q\\", std::string("nul\0'\r", 6),
+      "u0", "u1", "u2", "u3", "u4"};
+  static const std::vector<std::string> groupIds = {"staff", "eng", "everyone", "ops",
+                                                    "admins", "sre", "oncall", "interns"};
+  static const std::vector<std::string> folderIds = {"shared", "root", "private", "team",
+                                                     "archive"};
+  static const std::vector<std::string> docIds = {"d1", "d2", "plan*", "d3", "日本",
+                                                  "d4", "d5", "d6"};
+  static const std::vector<std::string> plainActions = {"read", "write", "list", "delete",
+                                                        "share", "comment"};
+  for (const std::string &id : userIds)
+    pools.users.push_back(Uid{"User", id});
+  for (const std::string &id : groupIds)
+    pools.groups.push_back(Uid{"Group", id});
+  for (const std::string &id : folderIds)
+    pools.folders.push_back(Uid{"Folder", id});
+  for (const std::string &id : docIds)
+    pools.leaves.push_back(Uid{"Doc", id});
+  for (const std::string &id : kResIds)
+    pools.leaves.push_back(Uid{"NS::Res", id});
+  for (const std::string &id : plainActions)
+    pools.actions.push_back(Uid{"Action", id});
+  pools.actionGroups = {Uid{"Action", "readOnly"}, Uid{"Action", "edit"}, Uid{"Action", "all"}};
+  const Uid ghostGroup{"Group", "ghost-group"}, ghostFolder{"Folder", "ghost-folder"};
+
+  // Absent from the store: a few users and documents, and these.
+  ghosts = {Uid{"User", "ghost"}, Uid{"Doc", "ghost"}, Uid{"NS::User", "alice"}, ghostGroup,
+            ghostFolder};
+  std::set<Uid> absent;
+  for (const Uid &u : pools.users)
+    if (rng.chance(10))
+      absent.insert(u);
+  for (const Uid &u : pools.leaves)
+    if (rng.chance(15))
+      absent.insert(u);
+  for (const Uid &u : absent)
+    ghosts.push_back(u);
+  // Entity-valued attributes draw from these, so they come first.
+  for (const std::vector<Uid> *pool : {&pools.groups, &pools.folders, &pools.users, &pools.leaves})
+    for (const Uid &u : *pool)
+      if (!absent.count(u))
+        allUids.push_back(u);
+  actions = pools.actions;
+  for (const Uid &u : pools.actionGroups)
+    actions.push_back(u);
+  for (const Uid &u : actions)
+    allUids.push_back(u);
+
+  // Rare, case-wide: data both engines must refuse.
+  bool badData = rng.chance(1), cycle = rng.chance(1), duplicate = rng.chance(1);
+
+  Json out = Json::array();
+  // A nesting chain with side branches: member i has a parent among members
+  // 0..i-1 (usually i-1, so hierarchies run several levels deep), sometimes
+  // a second one, rarely a parent absent from the store.
+  auto nest = [&](const std::vector<Uid> &members, const Uid &ghostParent) {
+    for (size_t i = 0; i < members.size(); ++i) {
+      std::vector<Uid> parents;
+      if (i > 0) {
+        parents.push_back(members[rng.chance(60) ? i - 1 : rng.below(i)]);
+        if (rng.chance(30)) {
+          const Uid &second = members[rng.below(i)];
+          if (second.id != parents.front().id)
+            parents.push_back(second);
+        }
+      }
+      if (rng.chance(8))
+        parents.push_back(ghostParent);
+      if (cycle && i + 1 == members.size()) // a cycle: every engine must reject it
+        parents.push_back(members[i]);
+      emitEntity(out, members[i], parents, true, 0);
+    }
+  };
+  nest(pools.groups, ghostGroup);
+  nest(pools.folders, ghostFolder);
+  // Members: a few parents from the (deep) groups or folders.
+  auto members = [&](const std::vector<Uid> &leaves, const std::vector<Uid> &groups,
+                     const Uid &ghostParent, size_t maxParents) {
+    for (const Uid &u : leaves) {
+      if (absent.count(u))
+        continue;
+      std::vector<Uid> parents;
+      if (!rng.chance(8))
+        for (size_t k = 0, n = 1 + rng.below(maxParents); k < n; ++k) {
+          const Uid &g = rng.chance(40) ? hot(groups) : groups[groups.size() - 1 - rng.below(3)];
+          bool dup = false;
+          for (const Uid &p : parents)
+            dup = dup || p.id == g.id;
+          if (!dup)
+            parents.push_back(g);
+        }
+      if (rng.chance(5))
+        parents.push_back(ghostParent);
+      emitEntity(out, u, parents, true, 0);
+    }
+  };
+  members(pools.users, pools.groups, ghostGroup, 3);
+  members(pools.leaves, pools.folders, ghostFolder, 2);
+  if (badData && !out.empty())
+    out[rng.below(out.size())]["attrs"]["bad"] = badValueJson(rng);
+  if (duplicate && !out.empty())
+    out.push_back(out[rng.below(out.size())]);
+
+  // Actions: `all` holds `readOnly` and `edit`; plain actions are members of
+  // some of them; a few are absent from the store.
+  const Uid &readOnly = pools.actionGroups[0], &edit = pools.actionGroups[1],
+            &all = pools.actionGroups[2];
+  emitEntity(out, all, {}, false, 0);
+  emitEntity(out, readOnly, {all}, false, 0);
+  emitEntity(out, edit, {all}, false, 0);
+  for (const Uid &a : pools.actions) {
+    std::vector<Uid> ps;
+    bool reading = a.id == "read" || a.id == "list" || a.id == "comment";
+    if (reading ? !rng.chance(10) : rng.chance(10))
+      ps.push_back(readOnly);
+    if (reading ? rng.chance(25) : !rng.chance(20))
+      ps.push_back(edit);
+    if (rng.chance(30))
+      ps.push_back(all);
+    if (rng.chance(90))
+      emitEntity(out, a, ps, false, 0);
+  }
+
+  principals = pools.users;
+  principals.insert(principals.end(), pools.groups.begin(), pools.groups.end());
+  resources = pools.leaves;
+  resources.insert(resources.end(), pools.folders.begin(), pools.folders.end());
+  for (const Uid &g : ghosts)
+    if (!absent.count(g))
+      (g.type == "User" || g.type == "Group" || g.type == "NS::User" ? principals : resources)
+          .push_back(g);
+  return out;
+}
+
+std::string CaseGenerator::scopeMany(bool principalSide) {
+  std::string v = principalSide ? "principal" : "resource";
+  const std::vector<Uid> &leaves = principalSide ? pools.users : pools.leaves;
+  const std::vector<Uid> &groups = principalSide ? pools.groups : pools.folders;
+  const std::string &leafType = hot(leaves).type;
+  const std::string &groupType = groups.front().type;
+  size_t form = rng.below(20);
+  if (sparse && form < 6 && form > 0)
+    form = 6 + rng.below(14);
+  switch (form) {
+  case 0: case 1: case 2: case 3: case 4: case 5: return v;
+  case 6: case 7: case 8: return v + " == " + entityLit(hot(leaves));
+  case 9: case 10: case 11: return v + " in " + entityLit(hot(groups));
+  case 12: return v + " in " + entityLit(hot(leaves));
+  case 13: return v + " == " + entityLit(hot(groups));
+  case 14:
+    return v + " is " + (rng.chance(10) ? rng.pick(kTypes) : rng.chance(75) ? leafType : groupType);
+  case 15: case 16: case 17:
+    return v + " is " + (rng.chance(80) ? leafType : groupType) + " in " + entityLit(hot(groups));
+  case 18: return v + " is " + leafType + " in " + entityLit(hot(leaves));
+  default: return v + (rng.chance(50) ? " == " : " in ") + entityLit(anyUid());
+  }
+}
+
+std::string CaseGenerator::actionScopeMany() {
+  size_t form = rng.below(20);
+  if (sparse && form < 6 && form > 0)
+    form = 6 + rng.below(14);
+  switch (form) {
+  case 0: case 1: case 2: case 3: case 4: case 5: return "action";
+  case 6: case 7: case 8: case 9: case 10: return "action == " + entityLit(hot(pools.actions));
+  case 11: case 12: case 13: case 14: case 15:
+    return "action in " + entityLit(rng.chance(80) ? hot(pools.actionGroups) : hot(pools.actions));
+  case 16: case 17: case 18: {
+    std::string s = "action in [";
+    for (size_t i = 0, n = 1 + rng.below(3); i < n; ++i)
+      s += (i ? ", " : "") +
+           entityLit(rng.chance(30) ? rng.pick(pools.actionGroups) : hot(pools.actions));
+    return s + "]";
+  }
+  default:
+    return rng.chance(20) ? "action in []" : "action == Action::\"archive\"";
+  }
+}
+
+void CaseGenerator::makeFragments() {
+  // Typed fragments: attributes and tags of the scope variables (the usual
+  // shared operands), and arbitrary expressions.
+  for (size_t i = 0, n = 6 + rng.below(20); i < n; ++i) {
+    Fragment f;
+    switch (rng.below(4)) {
+    case 0: case 1: {
+      std::string s = rng.chance(80) ? (rng.chance(55) ? "principal" : "resource") : "context";
+      const AttrSpec &a = rng.pick(kAttrs);
+      f = Fragment{a.type, attrAccess(s, a.name), hasTest(s, a.name)};
+      break;
+    }
+    case 2: {
+      std::string e = rng.chance(50) ? "principal" : "resource";
+      const AttrSpec &t = rng.pick(kTags);
+      std::string k = cedarString(t.name, rng);
+      f = Fragment{t.type, e + ".getTag(" + k + ")", e + ".hasTag(" + k + ")"};
+      break;
+    }
+    default: {
+      Ty t = exprType();
+      f = Fragment{t, expr(t, 1), ""};
+    }
+    }
+    typedFragments.push_back(f);
+  }
+  // Boolean fragments: guarded and unguarded tests of typed fragments,
+  // membership tests against the pools, arbitrary conditions and errors.
+  for (size_t i = 0, n = 10 + rng.below(30); i < n; ++i) {
+    const Fragment &f = rng.pick(typedFragments);
+    switch (rng.below(12)) {
+    case 0: case 1: case 2:
+      if (!f.guard.empty()) {
+        boolFragments.push_back("(" + f.guard + " && " + predicate(f.type, f.text, 1) + ")");
+        break;
+      }
+      [[fallthrough]];
+    case 3: case 4: boolFragments.push_back(predicate(f.type, f.text, 1)); break;
+    case 5:
+      boolFragments.push_back("(principal in " + entityLit(hot(pools.groups)) + ")");
+      break;
+    case 6:
+      boolFragments.push_back("(resource in " + entityLit(hot(pools.folders)) + ")");
+      break;
+    case 7: {
+      static const std::vector<std::string> forms = {
+          "(principal == resource.owner)", "(resource has owner && resource.owner == principal)",
+          "(context has owner && context.owner in principal)",
+          "(principal has friends && principal.friends.contains(resource))",
+          "(resource is Doc)", "(action in Action::\"readOnly\")"};
+      boolFragments.push_back(rng.pick(forms));
+      break;
+    }
+    case 8: boolFragments.push_back(errorExpr(1)); break;
+    default: boolFragments.push_back(boolExpr(0));
+    }
+  }
+}
+
+std::string CaseGenerator::conditionMany() {
+  auto frag = [&] { return "(" + rng.pick(boolFragments) + ")"; };
+  switch (rng.below(12)) {
+  case 0: case 1: case 2: case 3: return frag();
+  case 4: return "(" + frag() + " && " + frag() + ")";
+  case 5: return "(" + frag() + " || " + frag() + ")";
+  case 6: return "(!" + frag() + ")";
+  case 7: case 8: {
+    const Fragment &f = rng.pick(typedFragments);
+    if (!f.guard.empty() && rng.chance(60))
+      return "(" + f.guard + " && " + predicate(f.type, f.text, 1) + ")";
+    return predicate(f.type, f.text, 1);
+  }
+  case 9: return "(" + frag() + " && " + expr(Ty::Bool, 1) + ")";
+  case 10: return "(if " + frag() + " then " + frag() + " else " + expr(Ty::Bool, 1) + ")";
+  default: return expr(Ty::Bool, 0);
+  }
+}
+
+std::string CaseGenerator::slotScope(bool principalSide) {
+  std::string v = principalSide ? "principal" : "resource";
+  std::string slot = principalSide ? "?principal" : "?resource";
+  switch (rng.below(6)) {
+  case 0: case 1: return v + " == " + slot;
+  case 2: case 3: return v + " in " + slot;
+  default: {
+    const std::vector<Uid> &leaves = principalSide ? pools.users : pools.leaves;
+    const std::vector<Uid> &groups = principalSide ? pools.groups : pools.folders;
+    return v + " is " + (rng.chance(75) ? hot(leaves).type : groups.front().type) + " in " + slot;
+  }
+  }
+}
+
+std::string CaseGenerator::policyMany(size_t index, std::string &idOut, bool withIds,
+                                      std::set<std::string> &used, bool corner,
+                                      bool asTemplate, unsigned &slots) {
+  std::string text = header(index, idOut, withIds, used);
+  bool permit = rng.chance(80);
+  text += permit ? "permit" : "forbid";
+  slots = asTemplate ? 1 + static_cast<unsigned>(rng.below(3)) : 0;
+  std::string principalScope = slots & 1 ? slotScope(true) : scopeMany(true);
+  std::string actionScope = actionScopeMany();
+  std::string resourceScope = slots & 2 ? slotScope(false) : scopeMany(false);
+  text += "(\n  " + principalScope + ",\n  " + actionScope + ",\n  " + resourceScope + "\n)";
+  if (corner)
+    text += "\nwhen { " + rng.pick(kCornerForms) + " }";
+  // Forbids are narrower: nearly always conditional.
+  size_t conds = permit ? (rng.chance(sparse ? 10 : 30) ? 0 : rng.chance(65) ? 1 : rng.chance(70) ? 2 : 3)
+                        : (rng.chance(5) ? 0 : rng.chance(60) ? 1 : 2);
+  for (size_t i = 0; i < conds; ++i) {
+    text += rng.chance(80) ? "\nwhen { " : "\nunless { ";
+    text += conditionMany();
+    text += " }";
+  }
+  return text + ";\n";
+}
+
+void CaseGenerator::generateMany(const std::filesystem::path &dir, size_t minPolicies,
+                                 size_t maxPolicies) {
+  rng = Rng(Rng::mix(seed + 0x6D616E79ull)); // unrelated streams for neighbouring seeds
+  sparse = rng.chance(33);
+  Json entities = entitiesJsonMany();
+  makeFragments();
+  unsigned idMode = rng.below(3); // as in generateSmall
+  bool withIds = idMode != 0;
+  bool positional = idMode != 1;
+  size_t n = minPolicies + rng.below(maxPolicies - minPolicies + 1);
+  // A lexical corner in one policy of 3% of the sets (some do not parse).
+  size_t corner = rng.chance(3) ? rng.below(n) : n;
+  std::string text;
+  Json pols = Json::array();
+  Json links = Json::array();
+  std::set<std::string> used;
+  // Templates in 30% of the sets, 1 to 4 of them, spread over the set (every
+  // link recompiles the set in Larch, so links are kept few).
+  size_t templatesLeft = templates && rng.chance(30) ? std::min<size_t>(n, 1 + rng.below(4)) : 0;
+  for (size_t i = 0; i < n; ++i) {
+    std::string id;
+    unsigned slots = 0;
+    bool asTemplate = templatesLeft && rng.below(n - i) < templatesLeft;
+    templatesLeft -= asTemplate;
+    std::string p = policyMany(i, id, withIds, used, i == corner, asTemplate, slots);
+    if (positional)
+      id = "policy" + std::to_string(i);
+    Json entry{{"id", id}, {"text", p}};
+    if (slots) {
+      entry["template"] = true;
+      // Links to the pools' (often hot) entities, some absent from the store.
+      for (size_t k = 0, m = rng.below(4); k < m; ++k) {
+        Json link{{"template", id}, {"id", "link" + std::to_string(links.size())}};
+        if (slots & 1)
+          link["principal"] = uidJson(rng.chance(85) ? (rng.chance(60) ? hot(pools.users)
+                                                                      : hot(pools.groups))
+                                                     : rng.pick(ghosts));
+        if (slots & 2)
+          link["resource"] = uidJson(rng.chance(85) ? (rng.chance(60) ? hot(pools.leaves)
+                                                                     : hot(pools.folders))
+                                                    : rng.pick(ghosts));
+        links.push_back(link);
+      }
+    }
+    pols.push_back(entry);
+    text += p + "\n";
+  }
+  writeCase(dir, entities, text, pols, positional, idMode);
+  if (templates)
+    std::ofstream(dir / "links.json") << links.dump(1) << "\n";
+
+  std::ofstream reqs(dir / "requests.jsonl");
+  for (size_t i = 0, m = 8 + rng.below(17); i < m; ++i) {
+    Json ctx = contextJson();
+    Uid principal = rng.chance(75)  ? hot(pools.users)
+                    : rng.chance(60) ? hot(pools.groups)
+                    : rng.chance(90) ? rng.pick(ghosts)
+                                     : rng.pick(actions);
+    Uid action = rng.chance(85)  ? hot(pools.actions)
+                 : rng.chance(70) ? rng.pick(pools.actionGroups)
+                 : rng.chance(50) ? Uid{"Action", "archive"}
+                                  : rng.pick(pools.users);
+    Uid resource = rng.chance(70)  ? hot(pools.leaves)
+                   : rng.chance(65) ? hot(pools.folders)
+                                    : rng.pick(ghosts);
+    Json layer = requestEntities && rng.chance(30) ? requestLayer(entities, principal, resource)
+                                                   : Json();
+    Json r{{"principal", uidJson(principal)},
+           {"action", uidJson(action)},
+           {"resource", uidJson(resource)},
+           {"context", ctx}};
+    if (!layer.is_null())
+      r["entities"] = layer;
+    reqs << r.dump() << "\n";
+  }
+}
+
+Json CaseGenerator::requestLayer(const Json &store, Uid &principal, Uid &resource) {
+  Json layer = Json::array();
+  std::set<std::string> seen; // no uid twice within the layer
+  auto add = [&](Json e, const Uid &u) {
+    if (seen.insert(u.type + "::" + u.id).second)
+      layer.push_back(std::move(e));
+  };
+  auto fresh = [&](const Uid &u, const std::vector<Uid> &parents, bool withData) {
+    Json one = Json::array();
+    emitEntity(one, u, parents, withData, 0);
+    add(one[0], u);
+  };
+  auto uidOf = [](const Json &e) {
+    const Json &uid = e["uid"].contains("__entity") ? e["uid"]["__entity"] : e["uid"];
+    return Uid{uid.value("type", ""), uid.value("id", "")};
+  };
+  const Uid ghostGroup{"Group", "ghost-group"}, ghostFolder{"Folder", "ghost-folder"};
+  for (size_t k = 0, n = 1 + rng.below(3); k < n; ++k) {
+    switch (rng.below(7)) {
+    case 0: case 1: { // a visitor in some groups, usually the principal
+      Uid v{"User", "visitor" + std::to_string(rng.below(3))};
+      std::vector<Uid> ps = {hot(pools.groups)};
+      if (rng.chance(40))
+        ps.push_back(ghostGroup);
+      fresh(v, ps, true);
+      if (rng.chance(70))
+        principal = v;
+      break;
+    }
+    case 2: { // a new document, usually the resource
+      Uid d{"Doc", "tmp" + std::to_string(rng.below(3))};
+      fresh(d, {rng.chance(70) ? hot(pools.folders) : ghostFolder}, true);
+      if (rng.chance(70))
+        resource = d;
+      break;
+    }
+    case 3: { // a parent that store entities name but the store lacks: their
+              // ancestors grow through the layer for this request
+      bool group = rng.chance(60);
+      fresh(group ? ghostGroup : ghostFolder, {hot(group ? pools.groups : pools.folders)},
+            rng.chance(50));
+      break;
+    }
+    case 4: { // an entity the store lacks, given here
+      Uid g = rng.pick(ghosts);
+      bool member = g.type == "User" || g.type == "NS::User";
+      fresh(g, {member ? hot(pools.groups) : hot(pools.folders)}, true);
+      break;
+    }
+    case 5: // an identical copy of a store entity: merged
+      if (!store.empty()) {
+        const Json &e = store[rng.below(store.size())];
+        add(e, uidOf(e));
+      }
+      break;
+    default:
+      if (rng.chance(15) && !store.empty()) {
+        // A conflicting copy (another parent): the request cannot be read.
+        Json e = store[rng.below(store.size())];
+        e["parents"].push_back(uidJson(ghostGroup));
+        add(e, uidOf(e));
+      } else { // a visitor only in a group the store lacks
+        fresh(Uid{"User", "visitor" + std::to_string(rng.below(3))}, {ghostGroup}, false);
+      }
+    }
+  }
+  return layer;
+}
+
+/// Reads `MIN-MAX` (or `N`) into min and max.
+bool parseRange(const std::string &v, size_t &min, size_t &max) {
+  size_t dash = v.find('-');
+  try {
+    size_t used = 0;
+    min = std::stoull(v.substr(0, dash), &used);
+    if (used != (dash == std::string::npos ? v.size() : dash))
+      return false;
+    max = min;
+    if (dash != std::string::npos) {
+      std::string hi = v.substr(dash + 1);
+      max = std::stoull(hi, &used);
+      if (used != hi.size())
+        return false;
+    }
+  } catch (const std::exception &) {
+    return false;
+  }
+  return min <= max && max <= 100000;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
   uint64_t seed = 1, count = 1;
+  size_t minPolicies = 2, maxPolicies = 7;
+  bool requestEntities = false, templates = false;
   std::string out;
+  const char *usage =
+      "usage: larch_diff_gen --seed S [--count N] [--policies MIN-MAX]\n"
+      "                      [--request-entities] [--templates] --out DIR\n"
+      "  --policies MIN-MAX  policies per case (default 2-7); a maximum above 7\n"
+      "                      selects the many-policy form\n"
+      "  --request-entities  many-policy form: some requests carry entities of\n"
+      "                      their own (not for cedar-wasm, which gets none)\n"
+      "  --templates         many-policy form: some policies are templates, linked\n"
+      "                      by links.json (not for cedar-wasm)\n";
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if ((a == "--seed" || a == "--count" || a == "--out") && i + 1 < argc) {
+    if (a == "--request-entities" || a == "--templates") {
+      (a == "--templates" ? templates : requestEntities) = true;
+      continue;
+    }
+    if ((a == "--seed" || a == "--count" || a == "--out" || a == "--policies") && i + 1 < argc) {
       std::string v = argv[++i];
-      if (a == "--out")
+      if (a == "--out") {
         out = v;
-      else
+      } else if (a == "--policies") {
+        if (!parseRange(v, minPolicies, maxPolicies)) {
+          std::cerr << "larch_diff_gen: `--policies` takes MIN-MAX, as in 100-400\n";
+          return 2;
+        }
+      } else {
         (a == "--seed" ? seed : count) = std::stoull(v);
+      }
     } else {
-      std::cerr << "usage: larch_diff_gen --seed S [--count N] --out DIR\n";
+      std::cerr << usage;
       return 2;
     }
   }
@@ -1011,6 +1616,7 @@ int main(int argc, char **argv) {
     return 2;
   }
   for (uint64_t s = seed; s < seed + count; ++s)
-    CaseGenerator(s).generate(std::filesystem::path(out) / ("case-" + std::to_string(s)));
+    CaseGenerator(s, requestEntities, templates).generate(std::filesystem::path(out) / ("case-" + std::to_string(s)),
+                              minPolicies, maxPolicies);
   return 0;
 }

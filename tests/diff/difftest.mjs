@@ -7,6 +7,11 @@
 //   node tests/diff/difftest.mjs --gen <build>/tests/diff/larch_diff_gen \
 //     --larch <build>/tools/larch/larch --cedar-wasm <build>/cedar-wasm \
 //     --work <build>/difftest [--seed 1] [--cases 300] [--jobs 2] [--keep]
+//     [--policies MIN-MAX]
+//
+// `--policies` is passed to the generator (policies per case; above 7 the
+// many-policy form: hundreds of policies with overlapping scopes and shared
+// conditions).
 //
 // Hand-written cases in tests/diff/cases/ run first, every time.
 // On a mismatch it prints the seed, the policies, the entities, the request
@@ -37,6 +42,7 @@ for (let i = 0; i < argv.length; ++i) {
   else if (a === '--cases') opts.cases = Number(val());
   else if (a === '--jobs') opts.jobs = Math.max(1, Number(val()));
   else if (a === '--keep') opts.keep = true;
+  else if (a === '--policies') opts.policies = val();
   else {
     process.stderr.write(`difftest: unexpected argument \`${a}\`\n`);
     process.exit(2);
@@ -48,6 +54,7 @@ for (const k of ['gen', 'larch', 'cedarWasm', 'work'])
     process.exit(2);
   }
 
+const genPolicies = opts.policies ? ['--policies', opts.policies] : [];
 const cedar = await loadCedar(opts.cedarWasm);
 const work = resolve(opts.work);
 const failDir = join(work, 'failures');
@@ -99,7 +106,8 @@ function report(seed, caseDir, what, detail) {
     '---- policy ids', show('policies.json'),
     '---- entities.json', show('entities.json'),
     detail, `---- kept in ${kept}`,
-    `---- reproduce: ${opts.gen} --seed ${seed} --out DIR, then larch eval and` +
+    `---- reproduce: ${opts.gen} --seed ${seed}${genPolicies.map((a) => ' ' + a).join('')}` +
+      ' --out DIR, then larch eval and' +
       ' tests/diff/cedar_runner.mjs on DIR/case-' + seed, '',
   ].join('\n') + '\n');
 }
@@ -179,7 +187,7 @@ for (let first = opts.seed; first < opts.seed + opts.cases; first += opts.chunk)
   const chunkDir = join(work, `chunk-${first}`);
   rmSync(chunkDir, { recursive: true, force: true });
   const g = spawnSync(opts.gen, ['--seed', String(first), '--count', String(count),
-                                 '--out', chunkDir], { stdio: 'inherit' });
+                                 ...genPolicies, '--out', chunkDir], { stdio: 'inherit' });
   if (g.status !== 0) {
     process.stderr.write(`difftest: the generator failed on seeds ${first}..\n`);
     process.exit(2);
@@ -211,7 +219,8 @@ for (let first = opts.seed; first < opts.seed + opts.cases; first += opts.chunk)
 const pct = (n, d) => (d ? ((100 * n) / d).toFixed(1) : '0.0') + '%';
 const s = stats;
 process.stdout.write([
-  `difftest: seeds ${opts.seed}..${opts.seed + opts.cases - 1}, ${s.cases} cases,` +
+  `difftest: seeds ${opts.seed}..${opts.seed + opts.cases - 1}` +
+    (opts.policies ? ` (${opts.policies} policies)` : '') + `, ${s.cases} cases,` +
     ` ${s.requests} requests in ${((Date.now() - started) / 1000).toFixed(1)}s` +
     ` (cedar-wasm ${cedar.getCedarVersion()})`,
   `  decisions: allow ${s.allow} (${pct(s.allow, s.requests)}),` +
