@@ -232,7 +232,7 @@ void AuditLog::syncLoop() {
   }
 }
 
-llvm::Error AuditLog::append(DecisionRecord &record) {
+llvm::Error AuditLog::append(DecisionRecord &record, std::string *lineOut) {
   std::lock_guard<std::mutex> lock(mutex);
   if (!failure.empty())
     return makeError("audit log `" + path + "` refuses appends: " + failure);
@@ -266,6 +266,10 @@ llvm::Error AuditLog::append(DecisionRecord &record) {
     break;
   case FsyncPolicy::Never:
     break;
+  }
+  if (lineOut) {
+    line->pop_back(); // the newline
+    *lineOut = std::move(*line);
   }
   return llvm::Error::success();
 }

@@ -77,8 +77,10 @@ public:
   /// policy. On success the record is acknowledged. On failure nothing of
   /// the record stays in the file and the chain is unchanged, except after a
   /// failed fdatasync: the line is then in the file but may not be durable,
-  /// and the log refuses further appends. Thread-safe.
-  llvm::Error append(DecisionRecord &record);
+  /// and the log refuses further appends. If `line` is given it receives
+  /// the line written (the record's canonical JSON, without the newline),
+  /// e.g. for `larch eval` to print. Thread-safe.
+  llvm::Error append(DecisionRecord &record, std::string *line = nullptr);
 
   /// fdatasync(2) now, whatever the policy.
   llvm::Error sync();

@@ -60,14 +60,20 @@ TEST(AuditLog, AppendsOneCanonicalLinePerRecord) {
     EXPECT_EQ(log->getHeadHash(), kGenesisHash);
     appendRecords(*log, 0, 3);
     EXPECT_EQ(log->getNextSeq(), 3u);
+    DecisionRecord fourth = makeChainRecord(3);
+    std::string written;
+    ASSERT_FALSE(bool(log->append(fourth, &written)));
+    EXPECT_EQ(written + "\n", testutil::splitLines(readFile(path)).back() + "\n");
+    EXPECT_EQ(readFile(path).back(), '\n');
+    EXPECT_EQ(checkRecordLine(written).hash, fourth.integrity->hash);
   }
   auto lines = testutil::splitLines(readFile(path));
-  ASSERT_EQ(lines.size(), 3u);
+  ASSERT_EQ(lines.size(), 4u);
   for (const std::string &line : lines)
     EXPECT_EQ(checkRecordLine(line).status, LineCheck::Status::Ok);
   VerifyReport report = verifyFile(path);
   EXPECT_TRUE(report.isIntact());
-  EXPECT_EQ(report.verified, 3u);
+  EXPECT_EQ(report.verified, 4u);
 }
 
 TEST(AuditLog, RestartContinuesTheChain) {
