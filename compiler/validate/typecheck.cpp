@@ -3,140 +3,19 @@
 //
 // INVARIANT: an Answer with ok == false carries no capabilities (Cedar drops
 // what a failed subexpression would have proved).
-#include "compiler/validate/typecheck.h"
+#include "compiler/validate/typecheck_support.h"
 
-#include "runtime/extensions/datetime.h"
-#include "runtime/extensions/decimal.h"
-#include "runtime/extensions/ipaddr.h"
-
-#include "llvm/ADT/StringExtras.h"
-
-#include <algorithm>
+#include "grammar/ast_printer.h"
 
 namespace larch::validate {
 
-using Caps = std::set<std::string>;
+using namespace detail;
 using schema::ExtensionKind;
 
 namespace {
 
 /// Deeper expressions are not typed (the parser's nesting limit is lower).
 constexpr unsigned MaxDepth = 2000;
-
-Caps unite(const Caps &a, const Caps &b) {
-  Caps out = a;
-  out.insert(b.begin(), b.end());
-  return out;
-}
-
-Caps intersect(const Caps &a, const Caps &b) {
-  Caps out;
-  std::set_intersection(a.begin(), a.end(), b.begin(), b.end(),
-                        std::inserter(out, out.begin()));
-  return out;
-}
-
-Answer success(VTypeRef type, Caps caps = {}) { return Answer{std::move(type), true, std::move(caps)}; }
-Answer failure(VTypeRef type) { return Answer{std::move(type), false, {}}; }
-
-/// `a` followed by a step that produced `b`: fails if either failed.
-Answer after(const Answer &a, Answer b) {
-  if (!a.ok) {
-    b.ok = false;
-    b.caps.clear();
-  }
-  return b;
-}
-
-std::string quoted(llvm::StringRef s) { return std::to_string(s.size()) + ":" + s.str(); }
-
-std::string attrCap(const std::string &objectKey, llvm::StringRef attr) {
-  return "a" + quoted(objectKey) + quoted(attr);
-}
-std::string tagCap(const std::string &objectKey, const std::string &tagKey) {
-  return "t" + quoted(objectKey) + quoted(tagKey);
-}
-std::string getAttrKey(const std::string &objectKey, llvm::StringRef attr) {
-  return ".(" + objectKey + "," + quoted(attr) + ")";
-}
-
-bool isKind(const VTypeRef &t, VKind k) { return t && t->getKind() == k; }
-
-// Extension functions: argument and result types (Cedar's extension schemas).
-struct ExtSignature {
-  llvm::StringRef name;
-  bool isMethod;
-  std::vector<ExtensionKind> args; // a constructor takes one String instead
-  bool constructor;
-  enum class Result { Ext, Bool, Long } result;
-  ExtensionKind resultExt;
-};
-
-const std::vector<ExtSignature> &getExtSignatures() {
-  using R = ExtSignature::Result;
-  using K = ExtensionKind;
-  static const std::vector<ExtSignature> sigs = {
-      {"decimal", false, {}, true, R::Ext, K::Decimal},
-      {"ip", false, {}, true, R::Ext, K::IpAddr},
-      {"datetime", false, {}, true, R::Ext, K::Datetime},
-      {"duration", false, {}, true, R::Ext, K::Duration},
-      {"lessThan", true, {K::Decimal, K::Decimal}, false, R::Bool, K::Decimal},
-      {"lessThanOrEqual", true, {K::Decimal, K::Decimal}, false, R::Bool, K::Decimal},
-      {"greaterThan", true, {K::Decimal, K::Decimal}, false, R::Bool, K::Decimal},
-      {"greaterThanOrEqual", true, {K::Decimal, K::Decimal}, false, R::Bool, K::Decimal},
-      {"isIpv4", true, {K::IpAddr}, false, R::Bool, K::IpAddr},
-      {"isIpv6", true, {K::IpAddr}, false, R::Bool, K::IpAddr},
-      {"isLoopback", true, {K::IpAddr}, false, R::Bool, K::IpAddr},
-      {"isMulticast", true, {K::IpAddr}, false, R::Bool, K::IpAddr},
-      {"isInRange", true, {K::IpAddr, K::IpAddr}, false, R::Bool, K::IpAddr},
-      {"offset", true, {K::Datetime, K::Duration}, false, R::Ext, K::Datetime},
-      {"durationSince", true, {K::Datetime, K::Datetime}, false, R::Ext, K::Duration},
-      {"toDate", true, {K::Datetime}, false, R::Ext, K::Datetime},
-      {"toTime", true, {K::Datetime}, false, R::Ext, K::Duration},
-      {"toMilliseconds", true, {K::Duration}, false, R::Long, K::Duration},
-      {"toSeconds", true, {K::Duration}, false, R::Long, K::Duration},
-      {"toMinutes", true, {K::Duration}, false, R::Long, K::Duration},
-      {"toHours", true, {K::Duration}, false, R::Long, K::Duration},
-      {"toDays", true, {K::Duration}, false, R::Long, K::Duration},
-  };
-  return sigs;
-}
-
-/// Why the constructor literal `text` does not parse, or "".
-std::string checkConstructorLiteral(ExtensionKind kind, llvm::StringRef text) {
-  ext::ExtError err;
-  switch (kind) {
-  case ExtensionKind::Decimal:
-    err = ext::Decimal::parse(text).error;
-    break;
-  case ExtensionKind::IpAddr:
-    err = ext::IpAddr::parse(text).error;
-    break;
-  case ExtensionKind::Datetime:
-    err = ext::Datetime::parse(text).error;
-    break;
-  case ExtensionKind::Duration:
-    err = ext::Duration::parse(text).error;
-    break;
-  }
-  return err.isError() ? ext::getExtErrorMessage(err, text) : std::string();
-}
-
-bool isLiteral(const ast::Expr *e) {
-  switch (e->getKind()) {
-  case ast::ExprKind::BoolLit:
-  case ast::ExprKind::LongLit:
-  case ast::ExprKind::StringLit:
-    return true;
-  case ast::ExprKind::EntityLit: {
-    auto *lit = llvm::cast<ast::EntityLit>(e);
-    return !(lit->getUid().type.path.size() == 1 &&
-             lit->getUid().type.path[0].startswith("?"));
-  }
-  default:
-    return false;
-  }
-}
 
 std::string suggestName(llvm::StringRef name, llvm::ArrayRef<VAttr> candidates) {
   std::string best;
@@ -151,106 +30,12 @@ std::string suggestName(llvm::StringRef name, llvm::ArrayRef<VAttr> candidates) 
   return best;
 }
 
-} // namespace
-
-// ------------------------------------------------------------------ keys
-
-std::string Typechecker::keyOf(const ast::Expr *e) {
-  using namespace ast;
-  switch (e->getKind()) {
-  case ExprKind::BoolLit:
-    return llvm::cast<BoolLit>(e)->getValue() ? "T" : "F";
-  case ExprKind::LongLit:
-    return "L" + std::to_string(llvm::cast<LongLit>(e)->getValue());
-  case ExprKind::StringLit:
-    return "S" + quoted(llvm::cast<StringLit>(e)->getValue());
-  case ExprKind::EntityLit: {
-    const EntityUid &u = llvm::cast<EntityLit>(e)->getUid();
-    return "E" + quoted(u.type.str()) + quoted(u.id);
-  }
-  case ExprKind::Var:
-    return "V" + getVarName(llvm::cast<Var>(e)->getVar()).str();
-  case ExprKind::Unary: {
-    auto *u = llvm::cast<Unary>(e);
-    return std::string(u->getOp() == UnaryOp::Not ? "!(" : "-(") + keyOf(u->getOperand()) + ")";
-  }
-  case ExprKind::Binary: {
-    auto *b = llvm::cast<Binary>(e);
-    std::string l = keyOf(b->getLhs()), r = keyOf(b->getRhs());
-    switch (b->getOp()) {
-    case BinaryOp::NotEq:
-      return "!(==(" + l + "," + r + "))";
-    case BinaryOp::Greater:
-      return "<(" + r + "," + l + ")";
-    case BinaryOp::GreaterEq:
-      return "<=(" + r + "," + l + ")";
-    default:
-      return getBinaryOpSpelling(b->getOp()).str() + "(" + l + "," + r + ")";
-    }
-  }
-  case ExprKind::If: {
-    auto *i = llvm::cast<If>(e);
-    return "?(" + keyOf(i->getCond()) + "," + keyOf(i->getThen()) + "," + keyOf(i->getElse()) + ")";
-  }
-  case ExprKind::Has: {
-    auto *h = llvm::cast<Has>(e);
-    std::string out = "has(" + keyOf(h->getObject());
-    for (llvm::StringRef p : h->getPath())
-      out += "," + quoted(p);
-    return out + ")";
-  }
-  case ExprKind::Like: {
-    auto *l = llvm::cast<Like>(e);
-    std::string out = "like(" + keyOf(l->getObject());
-    for (const PatternElem &p : l->getPattern())
-      out += p.isWildcard ? std::string(",*") : "," + quoted(p.literal);
-    return out + ")";
-  }
-  case ExprKind::Is: {
-    auto *i = llvm::cast<Is>(e);
-    std::string is = "is(" + keyOf(i->getObject()) + "," + quoted(i->getType().str()) + ")";
-    if (!i->getIn())
-      return is;
-    return "&&(" + is + ",in(" + keyOf(i->getObject()) + "," + keyOf(i->getIn()) + "))";
-  }
-  case ExprKind::GetAttr: {
-    auto *g = llvm::cast<GetAttr>(e);
-    return getAttrKey(keyOf(g->getObject()), g->getAttr());
-  }
-  case ExprKind::MethodCall: {
-    auto *m = llvm::cast<MethodCall>(e);
-    std::string out = "m" + quoted(m->getMethod()) + "(" + keyOf(m->getReceiver());
-    for (const Expr *a : m->getArgs())
-      out += "," + keyOf(a);
-    return out + ")";
-  }
-  case ExprKind::Call: {
-    auto *c = llvm::cast<Call>(e);
-    std::string out = "f" + quoted(c->getFunction().str()) + "(";
-    for (const Expr *a : c->getArgs())
-      out += keyOf(a) + ",";
-    return out + ")";
-  }
-  case ExprKind::SetLit: {
-    std::string out = "[";
-    for (const Expr *a : llvm::cast<SetLit>(e)->getElements())
-      out += keyOf(a) + ",";
-    return out + "]";
-  }
-  case ExprKind::RecordLit: {
-    std::vector<std::pair<std::string, std::string>> entries;
-    for (const RecordEntry &r : llvm::cast<RecordLit>(e)->getEntries())
-      entries.push_back({quoted(r.key), keyOf(r.value)});
-    std::sort(entries.begin(), entries.end());
-    std::string out = "{";
-    for (auto &[k, v] : entries)
-      out += k + "=" + v + ",";
-    return out + "}";
-  }
-  }
-  return "";
+/// How `attr` is written after `has`.
+std::string hasOperand(llvm::StringRef attr) {
+  return ast::isValidIdentifier(attr) ? attr.str() : schema::quoteString(attr);
 }
 
+} // namespace
 // --------------------------------------------------------------- helpers
 
 void Typechecker::error(DiagCode code, SourceRange range, std::string message,
@@ -413,8 +198,9 @@ Answer Typechecker::check(const ast::Expr *e, const Caps &prior) {
     return checkIs(llvm::cast<Is>(e), prior);
   case ExprKind::GetAttr: {
     auto *g = llvm::cast<GetAttr>(e);
-    return getAttrOn(check(g->getObject(), prior), keyOf(g->getObject()), g->getAttr(),
-                     e->getRange(), prior);
+    return getAttrOn(
+        check(g->getObject(), prior), keyOf(g->getObject()),
+        [&] { return ast::print(*g->getObject()); }, g->getAttr(), e->getRange(), prior);
   }
   case ExprKind::MethodCall:
     return checkMethod(llvm::cast<MethodCall>(e), prior);
@@ -652,6 +438,7 @@ Answer Typechecker::checkIn(const ast::Expr *lhs, const ast::Expr *rhs, SourceRa
 }
 
 Answer Typechecker::getAttrOn(Answer object, const std::string &objectKey,
+                              llvm::function_ref<std::string()> objectText,
                               llvm::StringRef attr, SourceRange range, const Caps &prior) {
   Answer obj = expectOneOf(std::move(object), {VType::getAnyEntity(), VType::getAnyRecord()},
                            range);
@@ -674,8 +461,8 @@ Answer Typechecker::getAttrOn(Answer object, const std::string &objectKey,
   error(DiagCode::ValidateOptionalAttribute, range,
         "attribute `" + escapeForMessage(attr) + "` of " + describe(t) +
             " is optional and may be missing here",
-        "guard the access with a `has` test, e.g. `... has " + escapeForMessage(attr) +
-            " && ...`");
+        "test it first: `" + escapeForMessage(objectText()) + " has " + hasOperand(attr) +
+            " && ...`, or read it in the `then` branch of an `if` that tests it");
   return failure(a->type);
 }
 
@@ -706,9 +493,15 @@ Answer Typechecker::checkAttrChain(const ast::Expr *object, llvm::ArrayRef<llvm:
                                    SourceRange range, const Caps &prior) {
   Answer a = check(object, prior);
   std::string key = keyOf(object);
-  for (llvm::StringRef attr : path) {
-    a = getAttrOn(std::move(a), key, attr, range, prior);
-    key = getAttrKey(key, attr);
+  for (size_t i = 0; i < path.size(); ++i) {
+    auto text = [&] {
+      std::string out = ast::print(*object);
+      for (llvm::StringRef p : path.take_front(i))
+        out += ast::isValidIdentifier(p) ? "." + p.str() : "[" + schema::quoteString(p) + "]";
+      return out;
+    };
+    a = getAttrOn(std::move(a), key, text, path[i], range, prior);
+    key = getAttrKey(key, path[i]);
   }
   return a;
 }
@@ -773,132 +566,6 @@ Answer Typechecker::checkIs(const ast::Is *e, const Caps &prior) {
     out = success(isKind(r.type, VKind::True) ? l.type : VType::getBool(),
                   unite(l.caps, r.caps));
   return after(l, after(r, std::move(out)));
-}
-
-Answer Typechecker::checkMethod(const ast::MethodCall *e, const Caps &prior) {
-  llvm::StringRef m = e->getMethod();
-  const ast::Expr *recv = e->getReceiver();
-  if (m == "contains" || m == "containsAll" || m == "containsAny") {
-    Answer s = expect(recv, VType::getSet(nullptr), prior,
-                      "`contains` works on sets; for entities use `in`, for strings `like`");
-    Answer x = m == "contains"
-                   ? check(e->getArgs()[0], prior)
-                   : expect(e->getArgs()[0], VType::getSet(nullptr), prior);
-    Answer out = success(VType::getBool());
-    VTypeRef a = m == "contains" ? (s.type ? s.type->getElement() : nullptr) : s.type;
-    if (a && x.type && !leastUpperBound(a, x.type)) {
-      error(DiagCode::ValidateIncompatibleTypes, e->getRange(),
-            "`" + m.str() + "` compares `" + a->str() + "` with `" + x.type->str() +
-                "`, which have no common type",
-            "in strict validation the elements compared must have the same type");
-      out.ok = false;
-    }
-    return after(s, after(x, std::move(out)));
-  }
-  if (m == "isEmpty") {
-    Answer s = expect(recv, VType::getSet(nullptr), prior);
-    return after(s, success(VType::getBool()));
-  }
-  if (m == "getTag" || m == "hasTag")
-    return checkTag(e, m == "getTag", prior);
-  llvm::SmallVector<const ast::Expr *> args;
-  args.push_back(recv);
-  args.append(e->getArgs().begin(), e->getArgs().end());
-  return checkExtension(m, args, e->getRange(), prior);
-}
-
-Answer Typechecker::checkTag(const ast::MethodCall *e, bool isGet, const Caps &prior) {
-  Answer obj = expect(e->getReceiver(), VType::getAnyEntity(), prior);
-  Answer key = expect(e->getArgs()[0], VType::getString(), prior);
-  if (!obj.type || !key.type)
-    return failure(isGet ? nullptr : VType::getBool());
-  std::vector<VTypeRef> tagTypes;
-  if (obj.type->getKind() == VKind::Entity) {
-    if (VTypeRef t = index.getTagType(obj.type->getEntityName()))
-      tagTypes.push_back(t);
-  } else {
-    tagTypes = index.getAllTagTypes();
-  }
-  std::string cap = tagCap(keyOf(e->getReceiver()), keyOf(e->getArgs()[0]));
-  bool guarded = prior.count(cap) != 0;
-  if (!isGet) {
-    VTypeRef t = tagTypes.empty() ? VType::getFalse()
-                 : guarded        ? VType::getTrue()
-                                  : VType::getBool();
-    return after(obj, after(key, success(t, {cap})));
-  }
-  if (!guarded) {
-    error(DiagCode::ValidateUnsafeTagAccess, e->getRange(),
-          "a tag of " + describe(*obj.type) + " is read without checking that it exists",
-          "guard the read with `.hasTag(...)` on the same entity and key, e.g. "
-          "`e.hasTag(k) && e.getTag(k) ...`");
-    return failure(nullptr);
-  }
-  if (tagTypes.empty()) {
-    error(DiagCode::ValidateNoTags, e->getRange(),
-          describe(*obj.type) + " has no tags");
-    return failure(nullptr);
-  }
-  VTypeRef t = lub(tagTypes, e->getRange(), "the tags of the entity types");
-  if (!t)
-    return failure(nullptr);
-  return after(obj, after(key, success(t)));
-}
-
-Answer Typechecker::checkExtension(llvm::StringRef name, llvm::ArrayRef<const ast::Expr *> args,
-                                   SourceRange range, const Caps &prior) {
-  const auto &sigs = getExtSignatures();
-  auto it = std::find_if(sigs.begin(), sigs.end(),
-                         [&](const ExtSignature &s) { return s.name == name; });
-  if (it == sigs.end()) {
-    error(DiagCode::ValidateUnknownFunction, range,
-          "`" + escapeForMessage(name) + "` is not an extension function");
-    for (const ast::Expr *a : args)
-      check(a, prior);
-    return failure(nullptr);
-  }
-  const ExtSignature &sig = *it;
-  VTypeRef ret = sig.result == ExtSignature::Result::Bool   ? VType::getBool()
-                 : sig.result == ExtSignature::Result::Long ? VType::getLong()
-                                                            : VType::getExtension(sig.resultExt);
-  size_t wantArgs = sig.constructor ? 1 : sig.args.size();
-  bool failed = false;
-  if (args.size() != wantArgs) {
-    error(DiagCode::ValidateUnexpectedType, range,
-          "`" + name.str() + "` takes " + std::to_string(wantArgs) + " argument(s), given " +
-              std::to_string(args.size()));
-    failed = true;
-  }
-  if (sig.constructor && !args.empty()) {
-    if (auto *s = llvm::dyn_cast<ast::StringLit>(args[0])) {
-      std::string why = checkConstructorLiteral(sig.resultExt, s->getValue());
-      if (!why.empty()) {
-        error(DiagCode::ValidateInvalidExtensionArgument, range, why);
-        failed = true;
-      }
-    }
-    if (!std::all_of(args.begin(), args.end(), isLiteral)) {
-      error(DiagCode::ValidateNonLiteralExtension, range,
-            "`" + name.str() + "` must be called with a literal string",
-            "strict validation checks extension values when policies load, so their text "
-            "must be written in the policy");
-      failed = true;
-    }
-  }
-  if (failed) {
-    for (const ast::Expr *a : args)
-      check(a, prior);
-    return failure(ret);
-  }
-  bool ok = true;
-  for (size_t i = 0; i < args.size(); ++i) {
-    VTypeRef want = sig.constructor ? VType::getString() : VType::getExtension(sig.args[i]);
-    Answer a = expect(args[i], want, prior);
-    ok = ok && a.ok;
-  }
-  Answer out = success(ret);
-  out.ok = ok;
-  return out;
 }
 
 Answer Typechecker::checkSet(const ast::SetLit *e, const Caps &prior) {

@@ -18,6 +18,8 @@
 #include "grammar/ast.h"
 #include "support/diagnostic_engine.h"
 
+#include "llvm/ADT/STLFunctionalExtras.h"
+
 #include <set>
 #include <string>
 #include <vector>
@@ -91,7 +93,9 @@ private:
   Answer checkHasPath(const ast::Has *e, size_t step, const std::set<std::string> &prior);
   Answer checkAttrChain(const ast::Expr *object, llvm::ArrayRef<llvm::StringRef> path,
                         SourceRange range, const std::set<std::string> &prior);
-  Answer getAttrOn(Answer object, const std::string &objectKey, llvm::StringRef attr,
+  /// `objectText` renders the object for help lines (only on errors).
+  Answer getAttrOn(Answer object, const std::string &objectKey,
+                   llvm::function_ref<std::string()> objectText, llvm::StringRef attr,
                    SourceRange range, const std::set<std::string> &prior);
   Answer hasAttrOn(Answer object, const std::string &objectKey, llvm::StringRef attr,
                    SourceRange objectRange, const std::set<std::string> &prior);

@@ -249,6 +249,25 @@ private:
     return out;
   }
 
+public:
+  /// Checks only what a link adds (Cedar's `validate_slots`); `policy` is
+  /// the template with its slots replaced by the bound entities.
+  bool runForLink(llvm::StringRef linkId,
+                  llvm::ArrayRef<const ast::EntityUid *> boundUids) {
+    unsigned before = diags.getNumErrors();
+    for (const ast::EntityUid *u : boundUids) {
+      std::string type = u->type.str();
+      if (!index.isKnownEntityType(type))
+        diags.error(DiagCode::ValidateUnknownEntityType, policy.range,
+                    "link `" + escapeForMessage(linkId) + "` binds a slot to entity type `" +
+                        escapeForMessage(type) + "`, which is not declared in the schema");
+    }
+    linkName = linkId.str();
+    checkActionApplication();
+    return diags.getNumErrors() == before;
+  }
+
+private:
   void checkActionApplication() {
     std::set<std::string> principals = getScopeTypes(policy.principal);
     std::set<std::string> resources = getScopeTypes(policy.resource);
@@ -265,8 +284,10 @@ private:
     if (!range.isValid())
       range = policy.range;
     diags.error(DiagCode::ValidateImpossibleScope, range,
-                "no action in the scope applies to the principal and resource types the "
-                "scope allows")
+                (linkName.empty() ? std::string()
+                                  : "in link `" + escapeForMessage(linkName) + "`: ") +
+                    "no action in the scope applies to the principal and resource types the "
+                    "scope allows")
         .help = "check the action's `appliesTo` in the schema; a `==` that should be `in` "
                 "(or the reverse) is a common cause";
   }
@@ -406,13 +427,43 @@ private:
   DiagnosticEngine &diags;
   const ValidateOptions &options;
   ast::Context ctx; ///< the scope rebuilt as expressions
+  std::string linkName; ///< set when validating a link
 };
+
+/// Replaces a slot target by the bound entity (names saved in `ctx`).
+void bindSlot(ast::EntityScope &scope, const std::optional<SlotBinding> &binding,
+              ast::Context &ctx, std::vector<const ast::EntityUid *> &bound) {
+  if (!scope.target.isSlot || !binding)
+    return;
+  llvm::SmallVector<llvm::StringRef> parts;
+  llvm::StringRef(binding->type).split(parts, "::");
+  for (llvm::StringRef &p : parts)
+    p = ctx.save(p);
+  scope.target.isSlot = false;
+  scope.target.uid.type.path = ctx.copy(llvm::ArrayRef<llvm::StringRef>(parts));
+  scope.target.uid.type.range = scope.target.range;
+  scope.target.uid.id = ctx.save(binding->id);
+  scope.target.uid.range = scope.target.range;
+  bound.push_back(&scope.target.uid);
+}
 
 } // namespace
 
 bool validatePolicy(const SchemaIndex &index, const ast::Policy &policy,
                     DiagnosticEngine &diags, const ValidateOptions &options) {
   return PolicyValidator(index, policy, diags, options).run();
+}
+
+bool validateLink(const SchemaIndex &index, const ast::Policy &templatePolicy,
+                  llvm::StringRef linkId, const std::optional<SlotBinding> &principal,
+                  const std::optional<SlotBinding> &resource, DiagnosticEngine &diags) {
+  ast::Context ctx;
+  ast::Policy linked = templatePolicy;
+  std::vector<const ast::EntityUid *> bound;
+  bindSlot(linked.principal, principal, ctx, bound);
+  bindSlot(linked.resource, resource, ctx, bound);
+  ValidateOptions options;
+  return PolicyValidator(index, linked, diags, options).runForLink(linkId, bound);
 }
 
 bool validatePolicies(const schema::Schema &schema, const ast::PolicySet &set,

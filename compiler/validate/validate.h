@@ -21,6 +21,9 @@
 #include "grammar/ast.h"
 #include "support/diagnostic_engine.h"
 
+#include <optional>
+#include <string>
+
 namespace larch::validate {
 
 class SchemaIndex;
@@ -39,6 +42,20 @@ bool validatePolicies(const schema::Schema &schema, const ast::PolicySet &set,
 /// Validates one policy against an index built once for the schema.
 bool validatePolicy(const SchemaIndex &index, const ast::Policy &policy,
                     DiagnosticEngine &diags, const ValidateOptions &options = {});
+
+/// An entity uid bound to a template slot.
+struct SlotBinding {
+  std::string type;
+  std::string id;
+};
+
+/// Validates one link of `templatePolicy` (as Cedar does for linked
+/// policies): the bound entity types are declared, and some action of the
+/// scope applies to the principal and resource types the linked scope allows.
+/// Diagnostics point at the template and name `linkId`.
+bool validateLink(const SchemaIndex &index, const ast::Policy &templatePolicy,
+                  llvm::StringRef linkId, const std::optional<SlotBinding> &principal,
+                  const std::optional<SlotBinding> &resource, DiagnosticEngine &diags);
 
 } // namespace larch::validate
 

@@ -214,3 +214,20 @@ TEST(ValidateCli, CheckAndEvalWithSchema) {
   std::remove(schemaPath.c_str());
   std::remove(policyPath.c_str());
 }
+
+TEST(ValidateApi, EngineValidatesTemplateLinks) {
+  Engine engine;
+  ASSERT_TRUE(engine.loadSchemaText("s", SchemaText, SchemaFormat::Cedar).ok);
+  ASSERT_TRUE(engine
+                  .loadPolicyText("p.cedar", "@id(\"t\") permit(principal == ?principal, "
+                                             "action == Action::\"view\", resource);")
+                  .ok);
+  ASSERT_TRUE(engine.linkTemplate("t", "ok", EntityRef{"User", "alice"}, std::nullopt).ok);
+  EXPECT_TRUE(engine.validatePolicies().ok);
+  ASSERT_TRUE(engine.linkTemplate("t", "bad", EntityRef{"Admin", "a"}, std::nullopt).ok);
+  LoadStatus st = engine.validatePolicies();
+  EXPECT_FALSE(st.ok);
+  ASSERT_EQ(st.diagnostics.size(), 1u) << st.rendered;
+  EXPECT_EQ(st.diagnostics[0].code, "LV004");
+  EXPECT_NE(st.diagnostics[0].message.find("in link `bad`"), std::string::npos);
+}
