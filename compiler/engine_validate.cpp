@@ -1,7 +1,9 @@
 // Public API implementation of Engine::validatePolicies (larch/engine.h):
-// strict validation of the current snapshot's policies against its schema.
+// strict validation of the current snapshot's policies (and template links)
+// against its schema.
 // Kept apart from engine_api.cpp; reads the published snapshot only.
 #include "compiler/engine_impl.h"
+#include "compiler/validate/schema_index.h"
 #include "compiler/validate/validate.h"
 
 namespace larch {
@@ -19,7 +21,16 @@ LoadStatus Engine::validatePolicies() const {
   }
   const engine::ParsedPolicies &parsed = *snap->policies->parsed;
   DiagnosticEngine diags;
-  validate::validatePolicies(*snap->data->schema, parsed.loaded.set, diags);
+  validate::SchemaIndex index(*snap->data->schema);
+  for (const ast::Policy &p : parsed.loaded.set.policies)
+    validate::validatePolicy(index, p, diags);
+  auto binding = [](const std::optional<runtime::EntityUid> &uid) {
+    return uid ? std::optional<validate::SlotBinding>({uid->type, uid->id}) : std::nullopt;
+  };
+  for (const engine::TemplateLinkSpec &link : snap->policies->links)
+    if (const ast::Policy *t = parsed.findPolicy(link.templateId))
+      validate::validateLink(index, *t, link.newId, binding(link.slots.principal),
+                             binding(link.slots.resource), diags);
   st.ok = !diags.hasErrors();
   diags.sortByLocation();
   st.rendered = formatDiagnostics(diags.getDiagnostics(), *parsed.sources);

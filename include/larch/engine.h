@@ -150,8 +150,9 @@ public:
   LoadStatus loadSchemaText(const std::string &name, const std::string &text,
                             SchemaFormat format);
 
-  /// Validates the loaded policies (templates included) against the loaded
-  /// schema with Cedar's strict validation (docs/validation.md). Not ok when
+  /// Validates the loaded policies (templates and their links included)
+  /// against the loaded schema with Cedar's strict validation
+  /// (docs/validation.md). Not ok when
   /// a policy fails validation or no schema is loaded. Changes nothing.
   LoadStatus validatePolicies() const;
   /// Loads the entities (Cedar's entities JSON), replacing earlier ones.
