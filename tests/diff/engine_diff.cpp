@@ -17,11 +17,14 @@
 // need little disk. For every case it loads the policies (honouring
 // `--positional-ids` in larch.args) and the entities into one Engine per
 // evaluator, through the public API only, and decides every request line
-// with each (prepareJson, then decide). Required, for every request:
+// with each (prepareJson, then decide, reusing one prepared request and one
+// scratch per evaluator and thread across cases). Required, for every request:
 //   - the same decision,
 //   - the same reasons, in the same order,
 //   - the same erroring policies, in the same order,
 //   - a request that cannot be read refused by all three with one message,
+//   - the same answer again from authorize(larch::Request) with a fresh
+//     scratch,
 // and for every case: the same load outcome (a set that does not load fails
 // for all three, with the same diagnostics) and the same policy ids, which
 // must be those policies.json names (templates left out), then the links.
@@ -234,6 +237,34 @@ struct Outcome {
   std::string report; // the disagreements, for people
 };
 
+/// A request line as a larch::Request, if it has that shape.
+std::optional<larch::Request> asRequest(const std::string &line) {
+  Json j = Json::parse(line, nullptr, /*allow_exceptions=*/false);
+  if (!j.is_object())
+    return std::nullopt;
+  larch::Request r;
+  for (auto &[key, ref] : {std::pair<const char *, larch::EntityRef *>{"principal", &r.principal},
+                          {"action", &r.action}, {"resource", &r.resource}}) {
+    const Json *e = j.contains(key) ? &j[key] : nullptr;
+    if (!e || !e->is_object() || e->size() != 2 || !e->contains("type") || !e->contains("id") ||
+        !(*e)["type"].is_string() || !(*e)["id"].is_string())
+      return std::nullopt;
+    *ref = larch::EntityRef{(*e)["type"].get<std::string>(), (*e)["id"].get<std::string>()};
+  }
+  size_t known = 3;
+  if (j.contains("context")) {
+    r.contextJson = j["context"].dump();
+    ++known;
+  }
+  if (j.contains("entities")) {
+    r.entitiesJson = j["entities"].dump();
+    ++known;
+  }
+  if (j.size() != known)
+    return std::nullopt;
+  return r;
+}
+
 /// The text of the policies whose ids the answers disagree on.
 std::string involvedPolicies(const Case &c, const Answer (&a)[kNumEvaluators]) {
   std::set<std::string> all, common;
@@ -259,9 +290,17 @@ std::string involvedPolicies(const Case &c, const Answer (&a)[kNumEvaluators]) {
   return out;
 }
 
+/// A prepared request and a scratch per evaluator. Each thread keeps its own
+/// across cases, as a server keeps them across policy reloads: programs of
+/// every size pass through them.
+struct Reused {
+  larch::PreparedRequest prepared[kNumEvaluators];
+  larch::DecisionScratch scratch[kNumEvaluators];
+};
+
 /// Decides every request of `c` with the three evaluators and compares.
 /// `maxDetails` bounds the disagreeing requests described in the report.
-Outcome runCase(const Case &c, size_t maxDetails = 3) {
+Outcome runCase(const Case &c, Reused &reused, size_t maxDetails = 3) {
   Outcome o;
   Stats &st = o.stats;
   st.cases = 1;
@@ -348,8 +387,8 @@ Outcome runCase(const Case &c, size_t maxDetails = 3) {
     linkIds.insert(link.value("id", ""));
   st.links = linkIds.size();
 
-  larch::PreparedRequest prepared[kNumEvaluators];
-  larch::DecisionScratch scratch[kNumEvaluators];
+  larch::PreparedRequest(&prepared)[kNumEvaluators] = reused.prepared;
+  larch::DecisionScratch(&scratch)[kNumEvaluators] = reused.scratch;
   for (size_t r = 0; r < c.requests.size(); ++r) {
     const std::string &line = c.requests[r];
     Answer a[kNumEvaluators];
@@ -397,6 +436,22 @@ Outcome runCase(const Case &c, size_t maxDetails = 3) {
       fail(what);
       continue;
     }
+    // The same request as a larch::Request (another way in): the same
+    // answer from each evaluator, with a fresh scratch.
+    if (std::optional<larch::Request> req = asRequest(line))
+      for (size_t k = 0; k < kNumEvaluators; ++k) {
+        Answer viaStruct;
+        viaStruct.decision = engines[k].authorize(*req);
+        viaStruct.returned = viaStruct.decision.allowed;
+        bool same = a[k].read ? sameAnswer(viaStruct, a[k])
+                              : !viaStruct.decision.allowed && viaStruct.decision.reasons.empty() &&
+                                    errorPolicies(viaStruct.decision) ==
+                                        std::vector<std::string>{""};
+        if (!same)
+          fail("---- request " + std::to_string(r + 1) + "\n" + line + "\n---- " + kNames[k] +
+               " (prepareJson, decide): " + a[k].show() + "\n---- " + kNames[k] +
+               " (authorize(Request)): " + viaStruct.show() + "\n");
+      }
     if (!ref.read)
       continue;
     const std::vector<larch::PolicyErrorInfo> &ce = a[0].decision.errors,
@@ -549,7 +604,8 @@ int minimize(const fs::path &dir, const fs::path &outDir) {
     std::cerr << "larch_engine_diff: " << dir.string() << ": " << error << "\n";
     return 2;
   }
-  if (!runCase(c).failed) {
+  Reused reused;
+  if (!runCase(c, reused).failed) {
     std::cout << "larch_engine_diff: the evaluators agree on " << dir.string()
               << "; nothing to minimise\n";
     return 0;
@@ -564,7 +620,7 @@ int minimize(const fs::path &dir, const fs::path &outDir) {
                  "minimise\n";
     return 2;
   }
-  auto fails = [&](const Case &x) { return runCase(x, 0).failed; };
+  auto fails = [&](const Case &x) { return runCase(x, reused, 0).failed; };
 
   // One request that disagrees (the load and id checks need none).
   Case probe = c;
@@ -676,7 +732,7 @@ int minimize(const fs::path &dir, const fs::path &outDir) {
     reqs << r << "\n";
   reqs.close();
   c.name = outDir.string();
-  Outcome o = runCase(c);
+  Outcome o = runCase(c, reused);
   std::cout << "---- policies.cedar\n"
             << c.policies << (c.links.empty() ? "" : "---- links.json\n" + c.links.dump() + "\n")
             << "---- entities.json\n"
@@ -728,6 +784,7 @@ Stats runCases(const std::vector<fs::path> &dirs, unsigned jobs, size_t maxRepor
   std::atomic<size_t> next{0};
   std::mutex printing;
   auto worker = [&] {
+    Reused reused;
     for (size_t i; (i = next++) < dirs.size();) {
       Case c;
       std::string error;
@@ -737,7 +794,7 @@ Stats runCases(const std::vector<fs::path> &dirs, unsigned jobs, size_t maxRepor
         badInput = true;
         continue;
       }
-      Outcome o = runCase(c);
+      Outcome o = runCase(c, reused);
       stats[i] = o.stats;
       if (!o.failed)
         continue;
