@@ -155,18 +155,20 @@ llvm::Error AuditLog::recoverTail() {
     recovery.tornOffset = goodEnd;
     recovery.tornBytes = size - goodEnd;
     recovery.tornSavedTo = path + ".torn-" + std::to_string(goodEnd);
-    std::string torn(static_cast<size_t>(std::min(size - goodEnd, kMaxLineBytes)),
-                     '\0');
-    if (int err = readAt(fd, torn.data(), torn.size(), goodEnd))
-      return errnoError("cannot read the torn tail of audit log `" + path + "`",
-                        err);
     int tfd = ::open(recovery.tornSavedTo.c_str(),
                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (tfd < 0)
       return errnoError("cannot save the torn tail of audit log `" + path +
                             "` to `" + recovery.tornSavedTo + "`",
                         errno);
-    int err = writeAll(tfd, torn.data(), torn.size());
+    int err = 0;
+    std::string chunk;
+    for (uint64_t at = goodEnd; at < size && !err; at += chunk.size()) {
+      chunk.resize(static_cast<size_t>(std::min<uint64_t>(size - at, 1 << 20)));
+      err = readAt(fd, chunk.data(), chunk.size(), at);
+      if (!err)
+        err = writeAll(tfd, chunk.data(), chunk.size());
+    }
     if (!err && ::fsync(tfd) != 0)
       err = errno;
     ::close(tfd);

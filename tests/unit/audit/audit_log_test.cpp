@@ -11,6 +11,8 @@
 #include <csignal>
 #include <thread>
 #include <filesystem>
+#include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -325,6 +327,136 @@ TEST(AuditLogCrash, KilledWhileAppendingUnderNever) {
   // Without fsync an acknowledged record is still in the page cache, so a
   // killed process loses nothing (only an OS crash could).
   crashTest(AuditLogOptions{FsyncPolicy::Never, std::chrono::milliseconds(100)}, 500);
+}
+
+TEST(AuditLog, AFailedWriteLeavesNothingBehind) {
+  // In a child (file-size limits are per process): with SIGXFSZ ignored, a
+  // write past the limit is cut short and then fails with EFBIG. The append
+  // must fail, take back the partial line and leave the chain unchanged.
+  TempDir dir;
+  std::string path = dir.file("audit.jsonl");
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::signal(SIGXFSZ, SIG_IGN);
+    llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path);
+    if (!log) {
+      llvm::consumeError(log.takeError());
+      ::_exit(10);
+    }
+    for (int i = 0; i < 3; ++i) {
+      DecisionRecord record = makeChainRecord(i);
+      if (llvm::Error e = (*log)->append(record)) {
+        llvm::consumeError(std::move(e));
+        ::_exit(11);
+      }
+    }
+    struct stat st;
+    ::stat(path.c_str(), &st);
+    off_t sizeBefore = st.st_size;
+    struct rlimit original;
+    ::getrlimit(RLIMIT_FSIZE, &original);
+    struct rlimit limit = original;
+    limit.rlim_cur = static_cast<rlim_t>(sizeBefore + 100);
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    DecisionRecord failing = makeChainRecord(3);
+    llvm::Error e = (*log)->append(failing);
+    if (!e)
+      ::_exit(12);
+    llvm::consumeError(std::move(e));
+    ::stat(path.c_str(), &st);
+    if (st.st_size != sizeBefore)
+      ::_exit(13);
+    if ((*log)->getNextSeq() != 3 || failing.integrity)
+      ::_exit(14);
+    ::setrlimit(RLIMIT_FSIZE, &original);
+    DecisionRecord next = makeChainRecord(3);
+    if (llvm::Error again = (*log)->append(next)) {
+      llvm::consumeError(std::move(again));
+      ::_exit(15);
+    }
+    ::_exit(0);
+  }
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFEXITED(status));
+  EXPECT_EQ(WEXITSTATUS(status), 0);
+  VerifyReport report = verifyFile(path);
+  EXPECT_TRUE(report.isIntact());
+  EXPECT_FALSE(report.tornTail);
+  EXPECT_EQ(report.verified, 4u);
+}
+
+TEST(AuditLogCrash, DiesInsideWrite) {
+  // A deterministic death in the middle of write(2): the child lowers its
+  // file-size limit to 100 bytes past the log's end, so the kernel writes
+  // only the first 100 bytes of the next line and then kills the process
+  // with SIGXFSZ as it tries to write the rest.
+  TempDir dir;
+  std::string path = dir.file("audit.jsonl");
+  int acks[2];
+  ASSERT_EQ(::pipe(acks), 0);
+  pid_t child = ::fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::close(acks[0]);
+    struct rlimit noCore = {0, 0};
+    ::setrlimit(RLIMIT_CORE, &noCore);
+    llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path);
+    if (!log) {
+      llvm::consumeError(log.takeError());
+      ::_exit(3);
+    }
+    for (int i = 0; i < 5; ++i) {
+      DecisionRecord record = makeChainRecord(i);
+      if (llvm::Error e = (*log)->append(record)) {
+        llvm::consumeError(std::move(e));
+        ::_exit(4);
+      }
+      uint64_t seq = record.integrity->seq;
+      if (::write(acks[1], &seq, sizeof seq) != sizeof seq)
+        ::_exit(5);
+    }
+    struct stat st;
+    ::stat(path.c_str(), &st);
+    struct rlimit limit = {static_cast<rlim_t>(st.st_size + 100),
+                           static_cast<rlim_t>(st.st_size + 100)};
+    ::setrlimit(RLIMIT_FSIZE, &limit);
+    DecisionRecord record = makeChainRecord(5);
+    llvm::consumeError((*log)->append(record));
+    ::_exit(6); // not reached: SIGXFSZ ends the process inside append()
+  }
+  ::close(acks[1]);
+  uint64_t seq = 0;
+  int acked = 0;
+  while (::read(acks[0], &seq, sizeof seq) == sizeof seq)
+    ++acked;
+  ::close(acks[0]);
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child exited with " << WEXITSTATUS(status);
+  EXPECT_EQ(WTERMSIG(status), SIGXFSZ);
+  EXPECT_EQ(acked, 5);
+
+  VerifyReport report = verifyFile(path);
+  EXPECT_TRUE(report.isIntact());
+  EXPECT_EQ(report.verified, 5u); // every acknowledged record
+  EXPECT_TRUE(report.tornTail);
+  EXPECT_EQ(report.tornLine, 6u);
+  EXPECT_EQ(report.tornBytes, 100u);
+
+  {
+    auto log = openLog(path);
+    ASSERT_TRUE(log);
+    EXPECT_TRUE(log->getRecovery().tornTail);
+    EXPECT_EQ(log->getRecovery().tornBytes, 100u);
+    EXPECT_EQ(log->getNextSeq(), 5u);
+    appendRecords(*log, 5, 2);
+  }
+  VerifyReport after = verifyFile(path);
+  EXPECT_TRUE(after.isIntact());
+  EXPECT_FALSE(after.tornTail);
+  EXPECT_EQ(after.verified, 7u);
 }
 
 } // namespace
