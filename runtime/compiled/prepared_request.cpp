@@ -70,11 +70,13 @@ uint32_t PreparedRequest::internType(llvm::StringRef name) {
   uint32_t t = symbols.lookupType(name);
   if (t != NoSymbol)
     return t;
-  auto [it, inserted] = localTypeIds.try_emplace(
-      name, symbols.getNumTypes() + static_cast<uint32_t>(localTypes.size()));
-  if (inserted)
-    localTypes.push_back(name.str());
-  return it->second;
+  auto it = localTypeIds.find(name);
+  if (it != localTypeIds.end())
+    return it->second;
+  uint32_t id = symbols.getNumTypes() + static_cast<uint32_t>(localTypes.size());
+  localTypes.push_back(arena.copyString(name));
+  localTypeIds[localTypes.back()] = id;
+  return id;
 }
 
 uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
@@ -83,11 +85,13 @@ uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
   uint32_t a = symbols.lookupAttr(name);
   if (a != NoSymbol)
     return a;
-  auto [it, inserted] = localAttrIds.try_emplace(
-      name, symbols.getNumAttrs() + static_cast<uint32_t>(localAttrs.size()));
-  if (inserted)
-    localAttrs.push_back(name.str());
-  return it->second;
+  auto it = localAttrIds.find(name);
+  if (it != localAttrIds.end())
+    return it->second;
+  uint32_t id = symbols.getNumAttrs() + static_cast<uint32_t>(localAttrs.size());
+  localAttrs.push_back(arena.copyString(name));
+  localAttrIds[localAttrs.back()] = id;
+  return id;
 }
 
 uint32_t PreparedRequest::internEntity(llvm::StringRef type, llvm::StringRef id) {
@@ -99,13 +103,13 @@ uint32_t PreparedRequest::internEntity(llvm::StringRef type, llvm::StringRef id)
     if (e != NoSymbol)
       return e;
   }
-  entityKey.assign(reinterpret_cast<const char *>(&t), sizeof t);
-  entityKey.append(id.data(), id.size());
-  auto [it, inserted] = localEntityIds.try_emplace(
-      entityKey, store->getNumEntities() + static_cast<uint32_t>(localEntities.size()));
-  if (inserted)
-    localEntities.push_back(LocalEntity{t, id.str()});
-  return it->second;
+  auto it = localEntityIds.find({t, id});
+  if (it != localEntityIds.end())
+    return it->second;
+  uint32_t e = store->getNumEntities() + static_cast<uint32_t>(localEntities.size());
+  localEntities.push_back(LocalEntity{t, arena.copyString(id)});
+  localEntityIds[{t, localEntities.back().id}] = e;
+  return e;
 }
 
 llvm::StringRef PreparedRequest::getLocalType(uint32_t t) const {

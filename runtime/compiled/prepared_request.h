@@ -31,6 +31,7 @@
 #include "runtime/request.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <string>
@@ -90,17 +91,19 @@ private:
   uint32_t principal = 0, action = 0, resource = 0;
   Val context;
   Arena arena;
-  std::vector<std::string> localTypes, localAttrs;
+  // Request-local names, copied into the arena; the maps keep their buckets
+  // across clear(), so a reused request stops allocating.
+  std::vector<llvm::StringRef> localTypes, localAttrs;
   struct LocalEntity {
     uint32_t type;
-    std::string id;
+    llvm::StringRef id;
   };
   std::vector<LocalEntity> localEntities;
-  llvm::StringMap<uint32_t> localTypeIds, localAttrIds, localEntityIds;
+  llvm::DenseMap<llvm::StringRef, uint32_t> localTypeIds, localAttrIds;
+  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t> localEntityIds;
   std::vector<Overlay> overlays; // sorted by entity
-  // Scratch kept across clear() so preparing stops allocating: the key of a
-  // local entity name, (store descendant, overlay index) pairs, merged ids.
-  std::string entityKey;
+  // Scratch kept across clear() so preparing stops allocating:
+  // (store descendant, overlay index) pairs, merged ids.
   std::vector<std::pair<uint32_t, uint32_t>> extended;
   std::vector<uint32_t> mergedIds;
 };

@@ -3,6 +3,8 @@
 
 #include "runtime/value.h"
 
+#include "llvm/ADT/SmallString.h"
+
 namespace larch::rt {
 
 uint32_t SymbolTable::intern(llvm::StringMap<uint32_t> &ids,
@@ -28,7 +30,11 @@ uint32_t SymbolTable::internEntity(uint32_t type, llvm::StringRef id) {
 }
 
 uint32_t SymbolTable::lookupEntity(uint32_t type, llvm::StringRef id) const {
-  return lookup(entityIds, entityKey(type, id));
+  // On the stack: a lookup happens for every entity a request names, and
+  // must not allocate for ids of ordinary length.
+  llvm::SmallString<64> key(llvm::StringRef(reinterpret_cast<const char *>(&type), sizeof type));
+  key += id;
+  return lookup(entityIds, key);
 }
 
 std::string SymbolTable::getEntityText(uint32_t e) const {
