@@ -277,8 +277,18 @@ llvm::Error AuditLog::append(DecisionRecord &record, std::string *lineOut) {
 }
 
 llvm::Error AuditLog::sync() {
-  if (::fdatasync(fd) != 0)
-    return errnoError("cannot sync audit log `" + path + "`", errno);
+  if (::fdatasync(fd) != 0) {
+    // As in append(): after a failed sync the kernel may have dropped the
+    // unsynced pages, so nothing written since the last good sync is known
+    // to be durable.
+    int err = errno;
+    std::lock_guard<std::mutex> lock(mutex);
+    failure = std::string("fdatasync failed: ") + std::strerror(err);
+    return errnoError("cannot sync audit log `" + path + "`", err);
+  }
+  std::lock_guard<std::mutex> lock(mutex);
+  if (!failure.empty())
+    return makeError("audit log `" + path + "` refuses appends: " + failure);
   return llvm::Error::success();
 }
 

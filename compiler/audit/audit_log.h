@@ -82,7 +82,9 @@ public:
   /// e.g. for `larch eval` to print. Thread-safe.
   llvm::Error append(DecisionRecord &record, std::string *line = nullptr);
 
-  /// fdatasync(2) now, whatever the policy.
+  /// fdatasync(2) now, whatever the policy: every record appended before
+  /// the call is durable when it succeeds. Fails, and makes the log refuse
+  /// appends, if the sync fails (or an earlier background sync did).
   llvm::Error sync();
 
   const std::string &getPath() const { return path; }
