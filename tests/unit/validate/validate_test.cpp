@@ -231,3 +231,36 @@ TEST(ValidateApi, EngineValidatesTemplateLinks) {
   EXPECT_EQ(st.diagnostics[0].code, "LV004");
   EXPECT_NE(st.diagnostics[0].message.find("in link `bad`"), std::string::npos);
 }
+
+TEST(Validate, NamespacesAndCommonTypes) {
+  SourceManager sm;
+  DiagnosticEngine diags;
+  auto schema = schema::loadCedarSchema(sm, "ns.cedarschema", R"(
+namespace App {
+  type Contact = { email?: String, phone: String };
+  entity User { contact: Contact };
+  entity Doc;
+  action read appliesTo { principal: [User], resource: [Doc] };
+}
+)", diags);
+  ASSERT_TRUE(schema) << formatDiagnostics(diags.getDiagnostics(), sm);
+  auto codes = [&](const std::string &text) {
+    SourceManager psm;
+    DiagnosticEngine pd;
+    LoadedPolicies loaded;
+    EXPECT_TRUE(loadPolicyText("p.cedar", text, psm, loaded, pd));
+    validate::validatePolicies(*schema, loaded.set, pd);
+    std::string out;
+    for (const Diagnostic &d : pd.getDiagnostics())
+      if (d.severity == Severity::Error)
+        out += (out.empty() ? "" : " ") + d.code;
+    return out;
+  };
+  const std::string read = "permit(principal is App::User, action == App::Action::\"read\", resource) ";
+  EXPECT_EQ(codes(read + "when { principal.contact.phone == \"1\" };"), "");
+  EXPECT_EQ(codes(read + "when { principal.contact.email == \"a\" };"), "LV008");
+  EXPECT_EQ(codes(read + "when { principal.contact has email && principal.contact.email == \"a\" };"), "");
+  // Unqualified names do not reach into the namespace.
+  EXPECT_EQ(codes("permit(principal is User, action, resource);"), "LV001 LV004");
+  EXPECT_EQ(codes("permit(principal, action == Action::\"read\", resource);"), "LV002 LV004");
+}
