@@ -240,6 +240,24 @@ TEST(AuditLog, IntervalPolicySyncsInTheBackground) {
   EXPECT_EQ(verifyFile(path).verified, 20u);
 }
 
+TEST(AuditLog, ABatchCommittedWithOneSync) {
+  // `never` plus one sync() per batch: the pattern for a caller that
+  // releases decisions in blocks (docs/audit.md).
+  TempDir dir;
+  std::string path = dir.file("audit.jsonl");
+  AuditLogOptions options;
+  options.fsync = FsyncPolicy::Never;
+  auto log = openLog(path, options);
+  ASSERT_TRUE(log);
+  for (int batch = 0; batch < 3; ++batch) {
+    appendRecords(*log, batch * 4, 4);
+    llvm::Error e = log->sync();
+    EXPECT_FALSE(bool(e)) << llvm::toString(std::move(e));
+  }
+  log.reset();
+  EXPECT_EQ(verifyFile(path).verified, 12u);
+}
+
 // The crash test: a child appends records and acknowledges each one on a
 // pipe after append() returns; the parent kills it with SIGKILL mid-stream.
 // Every acknowledged record must be in the log and the chain intact; a
