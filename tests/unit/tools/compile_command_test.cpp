@@ -52,3 +52,43 @@ TEST(CompileCommandTest, ErrorsAndUsage) {
   EXPECT_EQ(help.exitCode, 0);
   EXPECT_NE(help.out.find("usage: larch compile"), std::string::npos);
 }
+
+TEST(CompileCommandTest, DumpsTheDecisionIndex) {
+  std::string path = writePolicies("index", R"(@id("any") permit(principal, action, resource);
+@id("eq") permit(principal == User::"alice", action == Action::"read", resource);
+@id("in") permit(principal in Group::"staff", action in [Action::"read", Action::"write"], resource);
+@id("is") permit(principal is User, action in Action::"all", resource is Doc);
+@id("isin") forbid(principal is User in Group::"staff", action, resource in Folder::"f");
+@id("res") permit(principal, action, resource == Doc::"d1");
+)");
+  CliRun r = runLarch("--dump --only index " + path);
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  EXPECT_EQ(r.out, R"(index
+  action == Action::"read"
+    principal == User::"alice"
+      resource any: eq
+  action any
+    principal any
+      resource == Doc::"d1": res
+      resource any: any
+    principal is User
+      in Group::"staff"
+        resource in Folder::"f": isin
+  action in Action::"all"
+    principal is User
+      (any)
+        resource is Doc
+          (any): is
+  action in Action::"read"
+    principal in Group::"staff"
+      resource any: in
+  action in Action::"write"
+    principal in Group::"staff"
+      resource any: in
+)");
+  // Every stage, under its heading.
+  CliRun all = runLarch("--dump " + path);
+  for (const char *heading : {"== ir ==\n", "== index ==\n", "== program ==\n"})
+    EXPECT_NE(all.out.find(heading), std::string::npos) << heading;
+  EXPECT_EQ(runLarch("--dump --only bogus " + path).exitCode, 2);
+}
