@@ -41,6 +41,8 @@ options:
   --entities FILE      the entities, in Cedar's entities JSON format
   --schema FILE        a schema (.json: JSON format; else Cedar syntax); entities
                        and contexts are then parsed and checked with it
+  --no-validate        run policies that fail validation against the schema
+                       (without it, `--schema` refuses such a set)
   --positional-ids     ignore `@id` annotations: every policy is `policyN`
   --engine NAME        compiled (default: the compiled program and its decision
                        index), all-candidates (compiled, every policy a
