@@ -19,8 +19,7 @@ namespace {
 constexpr uint64_t kMaxLineBytes = uint64_t(64) << 20;
 
 llvm::Error makeError(const std::string &message) {
-  return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s",
-                                 message.c_str());
+  return llvm::createStringError(llvm::inconvertibleErrorCode(), "%s", message.c_str());
 }
 
 llvm::Error errnoError(const std::string &what, int err) {
@@ -100,8 +99,8 @@ llvm::Error parseFsyncPolicy(llvm::StringRef text, AuditLogOptions &options) {
   }
   llvm::StringRef millis = text;
   unsigned long long n = 0;
-  if (millis.consume_front("interval:") && !millis.getAsInteger(10, n) &&
-      n >= 1 && n <= 24ull * 3600 * 1000) {
+  if (millis.consume_front("interval:") && !millis.getAsInteger(10, n) && n >= 1 &&
+      n <= 24ull * 3600 * 1000) {
     options.fsync = FsyncPolicy::Interval;
     options.interval = std::chrono::milliseconds(n);
     return llvm::Error::success();
@@ -113,8 +112,8 @@ llvm::Error parseFsyncPolicy(llvm::StringRef text, AuditLogOptions &options) {
 AuditLog::AuditLog(std::string path, int fd, const AuditLogOptions &options)
     : path(std::move(path)), fd(fd), options(options) {}
 
-llvm::Expected<std::unique_ptr<AuditLog>>
-AuditLog::open(const std::string &path, const AuditLogOptions &options) {
+llvm::Expected<std::unique_ptr<AuditLog>> AuditLog::open(const std::string &path,
+                                                         const AuditLogOptions &options) {
   struct stat st;
   bool existed = ::stat(path.c_str(), &st) == 0;
   int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
@@ -124,8 +123,7 @@ AuditLog::open(const std::string &path, const AuditLogOptions &options) {
     int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK)
-      return makeError("audit log `" + path +
-                       "` is open for writing by another process");
+      return makeError("audit log `" + path + "` is open for writing by another process");
     return errnoError("cannot lock audit log `" + path + "`", err);
   }
   std::unique_ptr<AuditLog> log(new AuditLog(path, fd, options));
@@ -158,8 +156,8 @@ llvm::Error AuditLog::recoverTail() {
     int tfd = ::open(recovery.tornSavedTo.c_str(),
                      O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0640);
     if (tfd < 0)
-      return errnoError("cannot save the torn tail of audit log `" + path +
-                            "` to `" + recovery.tornSavedTo + "`",
+      return errnoError("cannot save the torn tail of audit log `" + path + "` to `" +
+                            recovery.tornSavedTo + "`",
                         errno);
     int err = 0;
     std::string chunk;
@@ -173,12 +171,11 @@ llvm::Error AuditLog::recoverTail() {
       err = errno;
     ::close(tfd);
     if (err)
-      return errnoError("cannot save the torn tail of audit log `" + path +
-                            "` to `" + recovery.tornSavedTo + "`",
+      return errnoError("cannot save the torn tail of audit log `" + path + "` to `" +
+                            recovery.tornSavedTo + "`",
                         err);
     if (::ftruncate(fd, static_cast<off_t>(goodEnd)) != 0 || ::fsync(fd) != 0)
-      return errnoError("cannot truncate the torn tail of audit log `" + path +
-                            "`",
+      return errnoError("cannot truncate the torn tail of audit log `" + path + "`",
                         errno);
   }
   fileSize = goodEnd;
@@ -250,8 +247,8 @@ llvm::Error AuditLog::append(DecisionRecord &record, std::string *lineOut) {
     chain.rewind(seqBefore, std::move(headBefore));
     record.integrity.reset();
     if (::ftruncate(fd, static_cast<off_t>(fileSize)) != 0)
-      failure = std::string("a failed write could not be undone: ") +
-                std::strerror(errno);
+      failure =
+          std::string("a failed write could not be undone: ") + std::strerror(errno);
     return errnoError("cannot write to audit log `" + path + "`", err);
   }
   fileSize += line->size();

@@ -69,8 +69,7 @@ std::string joinWithComma(const std::vector<std::string> &parts) {
 std::string formatRecord(const TraceMatch &match) {
   const Json &r = match.record;
   std::string out = "decision " + getString(r, {"decision_id"}) + " at " +
-                    getString(r, {"timestamp"}) + " (line " +
-                    std::to_string(match.line);
+                    getString(r, {"timestamp"}) + " (line " + std::to_string(match.line);
   const Json &seq = getMember(getMember(r, "integrity"), "seq");
   if (seq.is_number_unsigned())
     out += ", seq " + std::to_string(seq.get<uint64_t>());
@@ -99,16 +98,15 @@ std::string formatRecord(const TraceMatch &match) {
     for (const Json &scope : getMember(credential, "scopes"))
       if (scope.is_string())
         scopes += (scopes.empty() ? "" : " ") + scope.get<std::string>();
-    appendField(
-        out, "credential",
-        joinWithComma({getString(credential, {"id"}),
-                       getString(credential, {"issued_at"}).empty()
-                           ? ""
-                           : "issued " + getString(credential, {"issued_at"}),
-                       getString(credential, {"expires_at"}).empty()
-                           ? ""
-                           : "expires " + getString(credential, {"expires_at"}),
-                       scopes.empty() ? "" : "scopes " + scopes}));
+    appendField(out, "credential",
+                joinWithComma({getString(credential, {"id"}),
+                               getString(credential, {"issued_at"}).empty()
+                                   ? ""
+                                   : "issued " + getString(credential, {"issued_at"}),
+                               getString(credential, {"expires_at"}).empty()
+                                   ? ""
+                                   : "expires " + getString(credential, {"expires_at"}),
+                               scopes.empty() ? "" : "scopes " + scopes}));
   }
   const Json &approval = getMember(agent, "approval");
   if (approval.is_object()) {
@@ -120,12 +118,12 @@ std::string formatRecord(const TraceMatch &match) {
     for (const Json &action : getMember(approval, "actions"))
       if (action.is_string())
         actions += (actions.empty() ? "" : " ") + action.get<std::string>();
-    appendField(out, "approval",
-                joinWithComma({getString(approval, {"id"}),
-                               field("approved by ", "approver"),
-                               field("task ", "task"), field("intent ", "intent"),
-                               actions.empty() ? "" : "for " + actions,
-                               field("expires ", "expires_at")}));
+    appendField(
+        out, "approval",
+        joinWithComma({getString(approval, {"id"}), field("approved by ", "approver"),
+                       field("task ", "task"), field("intent ", "intent"),
+                       actions.empty() ? "" : "for " + actions,
+                       field("expires ", "expires_at")}));
   }
   const Json &chain = getMember(r, "delegation");
   if (chain.is_array() && !chain.empty()) {
@@ -138,16 +136,15 @@ std::string formatRecord(const TraceMatch &match) {
       if (!kind.empty())
         hops += " (" + kind + ")";
     }
-    appendField(out, "chain",
-                hops + ", depth " + std::to_string(chain.size() - 1));
+    appendField(out, "chain", hops + ", depth " + std::to_string(chain.size() - 1));
   }
 
   std::string because;
   for (const Json &policy : getMember(r, "determining_policies")) {
     std::string name = getString(policy, {"name"});
-    because += (because.empty() ? "" : ", ") + ("`" + getString(policy, {"id"}) + "`") +
-               (name.empty() || name == getString(policy, {"id"}) ? ""
-                                                                  : " (" + name + ")");
+    because +=
+        (because.empty() ? "" : ", ") + ("`" + getString(policy, {"id"}) + "`") +
+        (name.empty() || name == getString(policy, {"id"}) ? "" : " (" + name + ")");
   }
   if (because.empty())
     because = getString(r, {"decision"}) == "allow" ? "(no policy recorded)"
@@ -202,9 +199,8 @@ bool matchesQuery(const Json &record, const TraceQuery &query) {
       getString(record, {"agent", "approval", "id"}) != query.approval)
     return false;
   const Json &chain = getMember(record, "delegation");
-  if (!query.originator.empty() &&
-      (!chain.is_array() || chain.empty() ||
-       getString(chain.front(), {"id"}) != query.originator))
+  if (!query.originator.empty() && (!chain.is_array() || chain.empty() ||
+                                    getString(chain.front(), {"id"}) != query.originator))
     return false;
   if (!query.instance.empty() &&
       getString(record, {"agent", "instance"}) != query.instance) {
@@ -243,20 +239,18 @@ TraceResult traceLogText(llvm::StringRef text, const TraceQuery &query,
   return result;
 }
 
-llvm::Expected<TraceResult> traceLog(const std::string &path,
-                                     const TraceQuery &query) {
+llvm::Expected<TraceResult> traceLog(const std::string &path, const TraceQuery &query) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return llvm::createStringError(buffer.getError(), "cannot read `%s`: %s",
-                                   path.c_str(),
-                                   buffer.getError().message().c_str());
+                                   path.c_str(), buffer.getError().message().c_str());
   return traceLogText((*buffer)->getBuffer(), query, path);
 }
 
 std::string formatTraceText(const TraceResult &result) {
-  std::string out = "audit trace of `" + result.path + "`: " +
-                    std::to_string(result.matches.size()) + " of " +
+  std::string out = "audit trace of `" + result.path +
+                    "`: " + std::to_string(result.matches.size()) + " of " +
                     std::to_string(result.recordsScanned) + " records match " +
                     result.query.describe() + "\n";
   const VerifyReport &chain = result.chain;
@@ -272,8 +266,7 @@ std::string formatTraceText(const TraceResult &result) {
   }
   if (chain.tornTail)
     out += "note: the last line (line " + std::to_string(chain.tornLine) + ", " +
-           std::to_string(chain.tornBytes) +
-           " bytes) is a torn write and was not read\n";
+           std::to_string(chain.tornBytes) + " bytes) is a torn write and was not read\n";
   for (const TraceMatch &match : result.matches)
     out += "\n" + formatRecord(match);
   return out;
@@ -292,8 +285,8 @@ Json traceToJson(const TraceResult &result) {
   add("decision", result.query.decision);
   Json matches = Json::array();
   for (const TraceMatch &match : result.matches)
-    matches.push_back(
-        Json{{"line", match.line}, {"verified", match.verified}, {"record", match.record}});
+    matches.push_back(Json{
+        {"line", match.line}, {"verified", match.verified}, {"record", match.record}});
   return Json{{"log", result.path},
               {"query", std::move(query)},
               {"records_scanned", result.recordsScanned},

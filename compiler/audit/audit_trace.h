@@ -33,8 +33,8 @@ struct TraceQuery {
   std::string decision;   // `decision_id`
 
   bool isEmpty() const {
-    return instance.empty() && owner.empty() && approval.empty() &&
-           originator.empty() && decision.empty();
+    return instance.empty() && owner.empty() && approval.empty() && originator.empty() &&
+           decision.empty();
   }
   /// `instance `x` and owner `y``, for report headings.
   std::string describe() const;
@@ -58,8 +58,7 @@ struct TraceResult {
 bool matchesQuery(const nlohmann::json &record, const TraceQuery &query);
 
 /// Verifies the log at `path` and selects the records matching `query`.
-llvm::Expected<TraceResult> traceLog(const std::string &path,
-                                     const TraceQuery &query);
+llvm::Expected<TraceResult> traceLog(const std::string &path, const TraceQuery &query);
 
 /// The same over log text (`path` is only used in the report).
 TraceResult traceLogText(llvm::StringRef text, const TraceQuery &query,

@@ -39,8 +39,8 @@ bool isValidUtf8(llvm::StringRef text) {
         return false;
       cp = (cp << 6) | (p[i] & 0x3F);
     }
-    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-        cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
+    if ((len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) || cp > 0x10FFFF ||
+        (cp >= 0xD800 && cp <= 0xDFFF))
       return false;
     p += len;
   }
@@ -92,8 +92,7 @@ public:
     case VT::object: {
       // Sort explicitly rather than trusting the container's order, so the
       // form does not depend on which JSON object type the caller used.
-      llvm::SmallVector<std::pair<const std::string *, const nlohmann::json *>>
-          sorted;
+      llvm::SmallVector<std::pair<const std::string *, const nlohmann::json *>> sorted;
       for (const auto &member : value.get_ref<const nlohmann::json::object_t &>())
         sorted.emplace_back(&member.first, &member.second);
       std::sort(sorted.begin(), sorted.end(), [](const auto &a, const auto &b) {
@@ -181,8 +180,8 @@ private:
     else if (where.front() == '.')
       where.erase(0, 1);
     return llvm::createStringError(llvm::inconvertibleErrorCode(),
-                                   "cannot canonicalise JSON: %s at `%s`",
-                                   what.c_str(), where.c_str());
+                                   "cannot canonicalise JSON: %s at `%s`", what.c_str(),
+                                   where.c_str());
   }
 
   std::string &out;

@@ -111,13 +111,12 @@ private:
     case LineCheck::Status::NotCanonical:
     case LineCheck::Status::HashMismatch:
       return finding(FindingKind::Changed, i,
-                     lineName(i) + " (" + seqName(e.seq) + ") was changed: " +
-                         e.message);
+                     lineName(i) + " (" + seqName(e.seq) + ") was changed: " + e.message);
     }
 
     uint64_t expectSeq = i == 0 ? 0 : entries[i - 1].seq + 1;
-    const std::string &expectPrev = i == 0 ? std::string(kGenesisHash)
-                                           : entries[i - 1].hash;
+    const std::string &expectPrev =
+        i == 0 ? std::string(kGenesisHash) : entries[i - 1].hash;
     if (e.seq == expectSeq && e.prevHash == expectPrev)
       return std::nullopt;
 
@@ -140,16 +139,13 @@ private:
     // should have (lines i .. j-1 inserted), or this line continues from an
     // earlier record than the line before it (lines target+1 .. i-1).
     auto inserted = [&](size_t first, size_t end, size_t resumer) {
-      std::string lines = first + 1 == end
-                              ? lineName(first) + " was"
-                              : "lines " + std::to_string(first + 1) + " to " +
-                                    std::to_string(end) + " were";
-      std::string chainedTo = first == 0 ? "the start of the chain"
-                                         : lineName(first - 1);
+      std::string lines = first + 1 == end ? lineName(first) + " was"
+                                           : "lines " + std::to_string(first + 1) +
+                                                 " to " + std::to_string(end) + " were";
+      std::string chainedTo = first == 0 ? "the start of the chain" : lineName(first - 1);
       return finding(FindingKind::Inserted, first,
                      lines + " inserted: " + lineName(resumer) + " (" +
-                         seqName(entries[resumer].seq) + ") chains to " +
-                         chainedTo);
+                         seqName(entries[resumer].seq) + ") chains to " + chainedTo);
     };
     if (std::optional<size_t> j = findResumption(i, expectPrev, expectSeq))
       return inserted(i, *j, *j);
@@ -160,8 +156,8 @@ private:
       std::string where = i == 0 ? "before the first line"
                                  : "between " + lineName(i - 1) + " and " + lineName(i);
       return finding(FindingKind::Removed, i,
-                     "records " + seqRange(expectSeq, e.seq - 1) +
-                         " were removed " + where);
+                     "records " + seqRange(expectSeq, e.seq - 1) + " were removed " +
+                         where);
     }
     if (!target && e.seq == expectSeq && i > 0)
       return finding(FindingKind::Changed, i - 1,
@@ -170,9 +166,8 @@ private:
                          " chains to a different hash");
     return finding(FindingKind::Changed, i,
                    lineName(i) + " (" + seqName(e.seq) +
-                       ") does not continue the chain: expected " +
-                       seqName(expectSeq) + " after " +
-                       (i == 0 ? std::string("the start") : lineName(i - 1)));
+                       ") does not continue the chain: expected " + seqName(expectSeq) +
+                       " after " + (i == 0 ? std::string("the start") : lineName(i - 1)));
   }
 
   /// The first entry after `i` that continues the chain where entry `i`
@@ -224,21 +219,18 @@ VerifyReport verifyLogText(llvm::StringRef text,
   // The anchor: the record with its seq must be here, with its hash.
   uint64_t firstSeq = entries.empty() ? 0 : entries.front().seq;
   if (entries.empty() || anchor->seq > report.headSeq) {
-    std::string have = entries.empty()
-                           ? "the log has no records"
-                           : "the log ends at " + seqName(report.headSeq);
-    report.finding = ChainFinding{
-        FindingKind::Removed, entries.size() + 1, anchor->seq,
-        "records up to the anchor's " + seqName(anchor->seq) +
-            " were removed from the end: " + have};
+    std::string have = entries.empty() ? "the log has no records"
+                                       : "the log ends at " + seqName(report.headSeq);
+    report.finding = ChainFinding{FindingKind::Removed, entries.size() + 1, anchor->seq,
+                                  "records up to the anchor's " + seqName(anchor->seq) +
+                                      " were removed from the end: " + have};
     return report;
   }
   size_t index = static_cast<size_t>(anchor->seq - firstSeq);
   if (entries[index].hash != anchor->hash)
-    report.finding = ChainFinding{
-        FindingKind::Changed, index + 1, anchor->seq,
-        lineName(index) + " (" + seqName(anchor->seq) +
-            ") was changed: its hash is not the anchor's"};
+    report.finding = ChainFinding{FindingKind::Changed, index + 1, anchor->seq,
+                                  lineName(index) + " (" + seqName(anchor->seq) +
+                                      ") was changed: its hash is not the anchor's"};
   return report;
 }
 
@@ -260,21 +252,19 @@ nlohmann::json verifyReportToJson(const VerifyReport &report) {
   } else {
     out["finding"] = nullptr;
   }
-  out["torn_tail"] =
-      report.tornTail
-          ? Json{{"line", report.tornLine}, {"bytes", report.tornBytes}}
-          : Json(nullptr);
+  out["torn_tail"] = report.tornTail
+                         ? Json{{"line", report.tornLine}, {"bytes", report.tornBytes}}
+                         : Json(nullptr);
   return out;
 }
 
-llvm::Expected<VerifyReport>
-verifyLogFile(const std::string &path, const std::optional<ChainAnchor> &anchor) {
+llvm::Expected<VerifyReport> verifyLogFile(const std::string &path,
+                                           const std::optional<ChainAnchor> &anchor) {
   auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                             /*RequiresNullTerminator=*/false);
   if (!buffer)
     return llvm::createStringError(buffer.getError(), "cannot read `%s`: %s",
-                                   path.c_str(),
-                                   buffer.getError().message().c_str());
+                                   path.c_str(), buffer.getError().message().c_str());
   return verifyLogText((*buffer)->getBuffer(), anchor);
 }
 

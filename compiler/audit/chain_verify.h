@@ -79,9 +79,8 @@ VerifyReport verifyLogText(llvm::StringRef text,
                            const std::optional<ChainAnchor> &anchor = {});
 
 /// Verifies the log file at `path`; fails only if it cannot be read.
-llvm::Expected<VerifyReport>
-verifyLogFile(const std::string &path,
-              const std::optional<ChainAnchor> &anchor = {});
+llvm::Expected<VerifyReport> verifyLogFile(const std::string &path,
+                                           const std::optional<ChainAnchor> &anchor = {});
 
 } // namespace larch::audit
 

@@ -113,9 +113,9 @@ const char *getOutcomeName(Outcome outcome);
 /// The chain fields, set when a record is sealed into a hash chain
 /// (hash_chain.h).
 struct Integrity {
-  uint64_t seq = 0;      // 0 for the first record of a log
-  std::string prevHash;  // the previous record's hash (kGenesisHash first)
-  std::string hash;      // SHA-256 of this record's canonical form
+  uint64_t seq = 0;     // 0 for the first record of a log
+  std::string prevHash; // the previous record's hash (kGenesisHash first)
+  std::string hash;     // SHA-256 of this record's canonical form
 };
 
 /// One decision. Fill what is known; the log stamps `decisionId` and

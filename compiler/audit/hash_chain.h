@@ -29,8 +29,7 @@ namespace larch::audit {
 extern const char *const kGenesisHash;
 
 /// Fills `decisionId` and `timestamp` when empty, both from `now`.
-void stampRecord(DecisionRecord &record, DecisionIdGenerator &ids,
-                 Clock::time_point now);
+void stampRecord(DecisionRecord &record, DecisionIdGenerator &ids, Clock::time_point now);
 
 /// The hash of a record's JSON object: SHA-256 over its canonical form with
 /// `integrity.hash` removed (if present).

@@ -11,7 +11,8 @@
 
 namespace larch::cli {
 
-static const char *kAuditUsage = R"(usage: larch audit verify FILE [--anchor SEQ:HASH] [--json]
+static const char *kAuditUsage =
+    R"(usage: larch audit verify FILE [--anchor SEQ:HASH] [--json]
        larch audit trace FILE [--instance ID] [--owner ID] [--approval ID]
                               [--originator ID] [--decision ID] [--json]
 
@@ -53,16 +54,15 @@ int usageError(const std::string &message) {
 
 void printVerifyText(const std::string &path, const audit::VerifyReport &report) {
   if (report.isIntact()) {
-    std::cout << "audit log `" << path << "`: intact, " << report.verified
-              << " records";
+    std::cout << "audit log `" << path << "`: intact, " << report.verified << " records";
     if (report.verified > 0)
       std::cout << ", head " << report.headSeq << ":" << report.headHash;
     std::cout << "\n";
   } else {
     const audit::ChainFinding &f = *report.finding;
-    std::cout << "audit log `" << path << "`: NOT intact: "
-              << audit::getFindingKindName(f.kind) << " at line " << f.line
-              << ": " << f.message << "\n";
+    std::cout << "audit log `" << path
+              << "`: NOT intact: " << audit::getFindingKindName(f.kind) << " at line "
+              << f.line << ": " << f.message << "\n";
     std::cout << "  the first " << report.verified << " of " << report.lines
               << " records verify";
     if (report.verified > 0)
@@ -76,8 +76,8 @@ void printVerifyText(const std::string &path, const audit::VerifyReport &report)
                  "acknowledged; the log's next writer saves and removes it\n";
 }
 
-int runVerify(const std::string &path,
-              const std::optional<audit::ChainAnchor> &anchor, bool json) {
+int runVerify(const std::string &path, const std::optional<audit::ChainAnchor> &anchor,
+              bool json) {
   llvm::Expected<audit::VerifyReport> report = audit::verifyLogFile(path, anchor);
   if (!report) {
     std::cerr << "larch audit: " << llvm::toString(report.takeError()) << "\n";

@@ -9,11 +9,11 @@
 #include <gtest/gtest.h>
 
 #include <csignal>
-#include <thread>
 #include <filesystem>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <thread>
 #include <unistd.h>
 
 namespace larch::audit {
@@ -214,8 +214,8 @@ TEST(AuditLog, ParseFsyncPolicy) {
   EXPECT_EQ(options.interval.count(), 250);
   ASSERT_FALSE(bool(parseFsyncPolicy("always", options)));
   EXPECT_EQ(options.fsync, FsyncPolicy::Always);
-  for (const char *bad : {"", "sometimes", "interval:", "interval:0", "interval:x",
-                          "interval:-5"}) {
+  for (const char *bad :
+       {"", "sometimes", "interval:", "interval:0", "interval:x", "interval:-5"}) {
     llvm::Error e = parseFsyncPolicy(bad, options);
     ASSERT_TRUE(bool(e)) << bad;
     EXPECT_NE(llvm::toString(std::move(e)).find("fsync policy"), std::string::npos);

@@ -34,8 +34,8 @@ inline DecisionRecord makeExampleRecord() {
   agent.instance = "spiffe://acme/agent/coder/v1/instance/1";
   agent.owner = "alice";
   agent.session = "s-42";
-  agent.credential = CredentialRef{"cred-9", "2026-11-28T19:30:00Z",
-                                   "2026-11-28T19:45:00Z", {"repo:write"}};
+  agent.credential = CredentialRef{
+      "cred-9", "2026-11-28T19:30:00Z", "2026-11-28T19:45:00Z", {"repo:write"}};
   agent.approval =
       ApprovalRef{"apr-7", "bob", "T-1", "", {"write"}, "2026-11-28T23:00:00Z"};
   r.agent = agent;

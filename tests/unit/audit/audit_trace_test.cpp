@@ -31,8 +31,7 @@ TEST(AuditTrace, MatchesEveryGivenField) {
 
 TEST(AuditTrace, DescribesTheQuery) {
   EXPECT_EQ(TraceQuery{}.describe(), "every record");
-  EXPECT_EQ((TraceQuery{"i", "o", "", "", ""}.describe()),
-            "instance `i` and owner `o`");
+  EXPECT_EQ((TraceQuery{"i", "o", "", "", ""}.describe()), "instance `i` and owner `o`");
 }
 
 TEST(AuditTrace, OnlyRecordsBeforeTheFirstFindingAreVerified) {
@@ -47,7 +46,8 @@ TEST(AuditTrace, OnlyRecordsBeforeTheFirstFindingAreVerified) {
   EXPECT_EQ(result.matches[1].line, 4u);
   EXPECT_FALSE(result.matches[1].verified);
   std::string report = formatTraceText(result);
-  EXPECT_NE(report.find("chain: BROKEN at line 4 (changed)"), std::string::npos) << report;
+  EXPECT_NE(report.find("chain: BROKEN at line 4 (changed)"), std::string::npos)
+      << report;
   EXPECT_NE(report.find("note: the last line (line 7, 6 bytes) is a torn write"),
             std::string::npos)
       << report;

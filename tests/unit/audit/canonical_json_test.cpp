@@ -78,8 +78,8 @@ TEST(CanonicalJson, RejectsFloats) {
 }
 
 TEST(CanonicalJson, RejectsInvalidUtf8InValuesAndKeys) {
-  for (const char *bad : {"\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80",
-                          "\xE2\x82", "\x80", "\xF8\x88\x80\x80\x80"}) {
+  for (const char *bad : {"\xC0\x80", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\xE2\x82",
+                          "\x80", "\xF8\x88\x80\x80\x80"}) {
     EXPECT_FALSE(isValidUtf8(bad)) << bad;
     Json value = Json::array({std::string(bad)});
     EXPECT_NE(canonError(value).find("not valid UTF-8"), std::string::npos);

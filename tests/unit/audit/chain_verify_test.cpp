@@ -23,7 +23,8 @@ VerifyReport verifyLines(const std::vector<std::string> &lines,
 void expectFinding(const VerifyReport &report, FindingKind kind, uint64_t line,
                    std::optional<uint64_t> seq, const std::string &messagePart) {
   ASSERT_TRUE(report.finding.has_value()) << "chain reported intact";
-  EXPECT_EQ(getFindingKindName(report.finding->kind), std::string(getFindingKindName(kind)))
+  EXPECT_EQ(getFindingKindName(report.finding->kind),
+            std::string(getFindingKindName(kind)))
       << report.finding->message;
   EXPECT_EQ(report.finding->line, line) << report.finding->message;
   EXPECT_EQ(report.finding->seq, seq) << report.finding->message;

@@ -75,8 +75,8 @@ TEST(DecisionId, FormatTimestamp) {
   EXPECT_EQ(formatTimestamp(Clock::time_point(std::chrono::microseconds(0))),
             "1970-01-01T00:00:00.000000Z");
   // 2026-11-28T19:32:33.123456Z
-  EXPECT_EQ(formatTimestamp(Clock::time_point(
-                std::chrono::microseconds(1'795'894'353'123'456LL))),
+  EXPECT_EQ(formatTimestamp(
+                Clock::time_point(std::chrono::microseconds(1'795'894'353'123'456LL))),
             "2026-11-28T19:32:33.123456Z");
 }
 

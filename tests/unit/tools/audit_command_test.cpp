@@ -103,7 +103,8 @@ TEST(AuditCommandTest, TraceTheExampleByApprovalAndOriginator) {
   std::string path = writeLog(dir, 3);
   CliRun r = runLarch("audit trace " + path + " --approval apr-7 --originator alice");
   EXPECT_EQ(r.exitCode, 0) << r.out;
-  const char *expected = R"(decision 01938f4e-1a2b-7c3d-8e4f-0123456789ab at 2026-11-28T19:32:33.123456Z (line 4, seq 3, chain verified)
+  const char *expected =
+      R"(decision 01938f4e-1a2b-7c3d-8e4f-0123456789ab at 2026-11-28T19:32:33.123456Z (line 4, seq 3, chain verified)
   decision    allow (allowed)
   request     Agent::"coder-1" Action::"write" on Repo::"larch"
   instance    spiffe://acme/agent/coder/v1/instance/1, owned by alice, session s-42
@@ -136,7 +137,8 @@ TEST(AuditCommandTest, TraceMarksRecordsAfterABreakUnverified) {
   auto lines = testutil::splitLines(testutil::readFile(path));
   lines.erase(lines.begin() + 1);
   testutil::writeFile(path, testutil::joinLines(lines));
-  CliRun r = runLarch("audit trace " + path + " --decision 01938f4e-1a2b-7c3d-8e4f-0123456789ab");
+  CliRun r = runLarch("audit trace " + path +
+                      " --decision 01938f4e-1a2b-7c3d-8e4f-0123456789ab");
   EXPECT_EQ(r.exitCode, 1) << r.out;
   EXPECT_NE(r.out.find("chain: BROKEN at line 2 (removed)"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("(line 4, seq 4, NOT VERIFIED)"), std::string::npos) << r.out;
