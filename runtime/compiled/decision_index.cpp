@@ -113,6 +113,31 @@ void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
     nodes[n].count = static_cast<uint32_t>(leaves[n].size());
     leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
   }
+  freeze();
+}
+
+void DecisionIndex::freeze() {
+  std::vector<std::vector<uint32_t>> keyed(nodes.size());
+  for (uint32_t c = 0; c < nodes.size(); ++c)
+    if (edgeLabels[c].first != None && edgeLabels[c].second != UINT64_MAX)
+      keyed[edgeLabels[c].first].push_back(c);
+  llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> big;
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    Node &node = nodes[n];
+    node.hashedEdges = keyed[n].size() > MaxInline;
+    for (uint32_t c : keyed[n]) {
+      uint64_t key = edgeLabels[c].second;
+      if (node.hashedEdges) {
+        big[key] = c;
+        continue;
+      }
+      node.inlineKind[node.numInline] = static_cast<uint8_t>((key >> 32) & 3);
+      node.inlineId[node.numInline] = static_cast<uint32_t>(key);
+      node.inlineChild[node.numInline] = c;
+      ++node.numInline;
+    }
+  }
+  edges = std::move(big);
 }
 
 void DecisionIndex::walk(uint32_t node, const World &world, const uint32_t request[3],
