@@ -4,6 +4,7 @@
 // in engine_decide.cpp. Converts internal types to std types; nothing throws
 // out of here.
 #include "compiler/engine_impl.h"
+#include "support/json_escape.h"
 
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
@@ -62,9 +63,6 @@ bool readWholeFile(const std::string &path, std::string &out, std::string &why) 
   return true;
 }
 
-void appendJsonString(std::string &out, const std::string &s) {
-  out += json::Json(s).dump(-1, ' ', false, json::Json::error_handler_t::replace);
-}
 
 } // namespace
 

@@ -8,6 +8,7 @@
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
 #include "runtime/compiled/vm.h"
+#include "support/json_escape.h"
 
 namespace larch {
 
@@ -62,51 +63,6 @@ Decision DecisionScratch::toDecision() const {
     d.errors.push_back({std::string(getErrorPolicy(i)), getErrorMessage(i)});
   return d;
 }
-
-namespace {
-
-/// Appends `s` as a JSON string (escaping quotes, backslashes and control
-/// characters; the bytes are otherwise copied).
-void appendJsonString(std::string &out, std::string_view s) {
-  static const char hex[] = "0123456789abcdef";
-  out += '"';
-  for (char c : s) {
-    switch (c) {
-    case '"':
-      out += "\\\"";
-      break;
-    case '\\':
-      out += "\\\\";
-      break;
-    case '\n':
-      out += "\\n";
-      break;
-    case '\r':
-      out += "\\r";
-      break;
-    case '\t':
-      out += "\\t";
-      break;
-    case '\b':
-      out += "\\b";
-      break;
-    case '\f':
-      out += "\\f";
-      break;
-    default:
-      if (static_cast<unsigned char>(c) < 0x20) {
-        out += "\\u00";
-        out += hex[(c >> 4) & 0xf];
-        out += hex[c & 0xf];
-      } else {
-        out += c;
-      }
-    }
-  }
-  out += '"';
-}
-
-} // namespace
 
 void DecisionScratch::appendJson(std::string &out) const {
   out += allowed() ? "{\"decision\":\"allow\",\"reasons\":[" : "{\"decision\":\"deny\",\"reasons\":[";

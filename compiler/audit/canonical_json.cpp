@@ -1,6 +1,8 @@
 // Audit: the canonical JSON writer (see canonical_json.h for the form).
 #include "compiler/audit/canonical_json.h"
 
+#include "support/json_escape.h"
+
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringExtras.h"
 
@@ -132,42 +134,7 @@ private:
   llvm::Error writeString(const std::string &s) {
     if (!isValidUtf8(s))
       return fail("a string that is not valid UTF-8");
-    out += '"';
-    for (char ch : s) {
-      auto c = static_cast<unsigned char>(ch);
-      switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case 0x08:
-        out += "\\b";
-        break;
-      case 0x09:
-        out += "\\t";
-        break;
-      case 0x0A:
-        out += "\\n";
-        break;
-      case 0x0C:
-        out += "\\f";
-        break;
-      case 0x0D:
-        out += "\\r";
-        break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += llvm::hexdigit(c >> 4, /*LowerCase=*/true);
-          out += llvm::hexdigit(c & 0xF, /*LowerCase=*/true);
-        } else {
-          out += ch;
-        }
-      }
-    }
-    out += '"';
+    appendJsonString(out, s);
     return llvm::Error::success();
   }
 
