@@ -6,6 +6,8 @@
 // evaluated left to right and the first error aborts the expression.
 #include "compiler/reference/evaluator.h"
 
+#include "runtime/like_match.h"
+
 #include "runtime/extension_functions.h"
 
 #include "llvm/Support/Casting.h"
@@ -149,24 +151,9 @@ bool matchesPattern(llvm::StringRef text, llvm::ArrayRef<ast::PatternElem> patte
       for (char c : p.literal)
         units.push_back({false, c});
   }
-  size_t t = 0, u = 0;
-  size_t starU = SIZE_MAX, starT = 0;
-  while (t < text.size()) {
-    if (u < units.size() && !units[u].star && units[u].c == text[t]) {
-      ++t, ++u;
-    } else if (u < units.size() && units[u].star) {
-      starU = u++;
-      starT = t;
-    } else if (starU != SIZE_MAX) {
-      u = starU + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (u < units.size() && units[u].star)
-    ++u;
-  return u == units.size();
+  return runtime::matchLikeUnits(
+      text, units.size(), [&](size_t u) { return units[u].star; },
+      [&](size_t u) { return static_cast<unsigned char>(units[u].c); });
 }
 
 EvalResult Evaluator::evaluate(const ast::Expr &e) {

@@ -16,6 +16,8 @@
 
 #include "runtime/compiled/vm.h"
 
+#include "runtime/like_match.h"
+
 #include "runtime/compiled/builtins/builtins.h"
 #include "runtime/value.h"
 
@@ -47,25 +49,9 @@ bool entityScopeHolds(const EntityScopeSpec &s, uint32_t e, const World &world) 
 /// Glob match of `like`, as reference::matchesPattern: one unit per byte or
 /// star, greedy with backtracking to the last star.
 bool matchLike(llvm::StringRef text, llvm::ArrayRef<int16_t> units) {
-  size_t t = 0, u = 0;
-  size_t starU = SIZE_MAX, starT = 0;
-  while (t < text.size()) {
-    if (u < units.size() && units[u] != LikeStar &&
-        units[u] == static_cast<unsigned char>(text[t])) {
-      ++t, ++u;
-    } else if (u < units.size() && units[u] == LikeStar) {
-      starU = u++;
-      starT = t;
-    } else if (starU != SIZE_MAX) {
-      u = starU + 1;
-      t = ++starT;
-    } else {
-      return false;
-    }
-  }
-  while (u < units.size() && units[u] == LikeStar)
-    ++u;
-  return u == units.size();
+  return runtime::matchLikeUnits(
+      text, units.size(), [&](size_t u) { return units[u] == LikeStar; },
+      [&](size_t u) { return static_cast<unsigned char>(units[u]); });
 }
 
 bool isComparable(Kind k) {
