@@ -14,12 +14,12 @@
 #include "compiler/schema/cedar_schema_parser.h"
 #include "compiler/validate/validate.h"
 #include "testlib/corpus.h"
+#include "testlib/golden_diags.h"
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <filesystem>
-#include <regex>
 #include <sstream>
 
 namespace larch {
@@ -29,43 +29,7 @@ namespace fs = std::filesystem;
 
 fs::path goldenDir() { return fs::path(LARCH_SOURCE_DIR) / "tests" / "golden" / "validate"; }
 
-std::vector<std::string> goldenFiles() {
-  std::vector<std::string> out;
-  std::error_code ec;
-  for (const auto &entry : fs::directory_iterator(goldenDir(), ec))
-    if (entry.path().extension() == ".cedar")
-      out.push_back(entry.path().filename().string());
-  std::sort(out.begin(), out.end());
-  return out;
-}
-
-struct Expectation {
-  Severity severity = Severity::Error;
-  uint32_t line = 0;
-  std::string code;
-  std::string text;
-  bool matched = false;
-};
-
-std::vector<Expectation> readExpectations(const std::string &text) {
-  static const std::regex re(
-      R"(expected-(error|warning)(?:@([+-]\d+))?\s*(?:\[(\w+)\])?\s*\{\{(.*?)\}\})");
-  std::vector<Expectation> out;
-  std::istringstream in(text);
-  std::string line;
-  for (uint32_t lineNo = 1; std::getline(in, line); ++lineNo) {
-    for (std::sregex_iterator it(line.begin(), line.end(), re), end; it != end; ++it) {
-      const std::smatch &m = *it;
-      Expectation e;
-      e.severity = m[1].str() == "error" ? Severity::Error : Severity::Warning;
-      e.line = lineNo + (m[2].matched ? std::stoi(m[2].str()) : 0);
-      e.code = m[3].str();
-      e.text = m[4].str();
-      out.push_back(e);
-    }
-  }
-  return out;
-}
+std::vector<std::string> goldenFiles() { return testlib::listGoldenFiles(goldenDir().string()); }
 
 class GoldenValidate : public ::testing::TestWithParam<std::string> {};
 
@@ -86,43 +50,18 @@ TEST_P(GoldenValidate, MatchesInlineExpectations) {
   validate::validatePolicies(*schema, loaded.set, diags);
   uint32_t file = loaded.set.policies.empty() ? 0 : loaded.set.policies[0].range.file;
 
-  std::vector<Expectation> expected = readExpectations(text);
+  std::vector<testlib::Expectation> expected = testlib::readExpectations(text);
   ASSERT_TRUE(!expected.empty() || text.find("expected-no-diagnostics") != std::string::npos)
       << GetParam() << " states no expectation";
-  std::vector<std::string> problems;
-  for (const Diagnostic &d : diags.getDiagnostics()) {
-    LineColumn lc = sm.getLineColumn(file, d.range.begin);
-    auto it = std::find_if(expected.begin(), expected.end(), [&](const Expectation &e) {
-      return !e.matched && e.severity == d.severity && e.line == lc.line &&
-             (e.code.empty() || e.code == d.code) &&
-             d.message.find(e.text) != std::string::npos;
-    });
-    if (it != expected.end())
-      it->matched = true;
-    else
-      problems.push_back("unexpected diagnostic at line " + std::to_string(lc.line) + ": " +
-                         d.message + " [" + d.code + "]");
-  }
-  for (const Expectation &e : expected)
-    if (!e.matched)
-      problems.push_back("expected diagnostic not produced at line " + std::to_string(e.line) +
-                         (e.code.empty() ? "" : " [" + e.code + "]") + ": " + e.text);
-  if (!problems.empty()) {
-    std::string report;
-    for (const std::string &p : problems)
-      report += "  " + p + "\n";
+  std::string report = testlib::checkExpectations(expected, diags.getDiagnostics(), sm, file);
+  if (!report.empty())
     ADD_FAILURE() << GetParam() << ":\n"
                   << report << "all diagnostics:\n"
                   << formatDiagnostics(diags.getDiagnostics(), sm);
-  }
 }
 
 std::string testName(const ::testing::TestParamInfo<std::string> &info) {
-  std::string name = fs::path(info.param).stem().string();
-  for (char &c : name)
-    if (!std::isalnum(static_cast<unsigned char>(c)))
-      c = '_';
-  return name;
+  return testlib::goldenTestName(info.param);
 }
 
 INSTANTIATE_TEST_SUITE_P(Validator, GoldenValidate, ::testing::ValuesIn(goldenFiles()),
