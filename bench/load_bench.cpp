@@ -1,6 +1,7 @@
 // Benchmark: loading through the public engine API: policy text to a ready
-// policy set (`Engine::loadPolicyText`, today parse plus id assignment; the
-// compiler's work once it exists) and the entities JSON
+// policy set (`Engine::loadPolicyText`: parse, ids, lowering to the IR, code
+// generation, the decision index and the flat entity store, i.e. the whole
+// compile) and the entities JSON
 // (`Engine::loadEntitiesJson`), over the agent workload at 10 to 10,000
 // policies. Generation happens outside the timed loop.
 #include "larch/engine.h"
