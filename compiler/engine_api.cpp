@@ -296,6 +296,7 @@ std::vector<std::string> Engine::getPolicyIds() const {
 uint64_t Engine::getGeneration() const { return impl->getSnapshot()->generation; }
 
 void Engine::setEvaluator(Evaluator evaluator) { impl->evaluator = evaluator; }
+void Engine::setRequestValidation(bool on) { impl->validateRequests = on; }
 Evaluator Engine::getEvaluator() const { return impl->evaluator; }
 
 } // namespace larch

@@ -7,6 +7,7 @@
 
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
+#include "compiler/validate/request_validate.h"
 #include "runtime/compiled/vm.h"
 #include "support/json_escape.h"
 
@@ -103,6 +104,29 @@ bool fail(PreparedRequest::Impl &p, std::string message) {
   return false;
 }
 
+/// Cedar's request validation, when asked for and a schema is loaded.
+bool checkAgainstSchema(const Engine::Impl &engine, PreparedRequest::Impl &p,
+                        const runtime::Request &request) {
+  const schema::Schema *schema = p.snapshot->data->schema.get();
+  if (!engine.validateRequests || !schema)
+    return true;
+  std::string why = validate::validateRequest(*schema, request);
+  return why.empty() || fail(p, "the request does not conform to the schema: " + why);
+}
+
+/// The runtime form of a prepared request (for request validation on the
+/// fast path, which never builds one).
+runtime::Request toRuntimeRequest(const rt::PreparedRequest &prepared) {
+  rt::World world(prepared);
+  runtime::Request r;
+  auto uid = [&](uint32_t e) { return world.toValue(rt::Val::entityId(e)).getEntity(); };
+  r.principal = uid(prepared.getPrincipal());
+  r.action = uid(prepared.getAction());
+  r.resource = uid(prepared.getResource());
+  r.context = world.toValue(prepared.getContext());
+  return r;
+}
+
 /// Finishes a request read into p.request (and its entities, if any).
 bool finishPrepare(PreparedRequest::Impl &p, const std::vector<runtime::Entity> *entities) {
   const engine::Snapshot &snap = *p.snapshot;
@@ -143,6 +167,8 @@ bool Engine::prepare(const Request &request, PreparedRequest &out) const {
   if (!context)
     return fail(p, err.str());
   r.context = std::move(*context);
+  if (!checkAgainstSchema(*impl, p, r))
+    return false;
   if (request.entitiesJson.empty())
     return finishPrepare(p, nullptr);
   std::optional<json::Json> ents = json::parseJsonText(request.entitiesJson, err);
@@ -169,6 +195,9 @@ bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) con
     if (!p.decoder->decode(requestJson, schema.get(), p.snapshot->data->store, p.prepared,
                            err))
       return fail(p, err.str());
+    if (impl->validateRequests && schema &&
+        !checkAgainstSchema(*impl, p, toRuntimeRequest(p.prepared)))
+      return false;
     p.ok = true;
     return true;
   }
@@ -179,6 +208,8 @@ bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) con
   if (!req)
     return fail(p, err.str());
   p.request = std::move(req->request);
+  if (!checkAgainstSchema(*impl, p, p.request))
+    return false;
   return finishPrepare(p, req->hasEntities ? &req->entities : nullptr);
 }
 

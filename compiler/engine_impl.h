@@ -33,6 +33,7 @@ struct Engine::Impl {
   /// What decisions read.
   std::atomic<std::shared_ptr<const engine::Snapshot>> current;
   Evaluator evaluator = Evaluator::Compiled;
+  bool validateRequests = false;
 
   Impl();
   std::shared_ptr<const engine::Snapshot> getSnapshot() const { return current.load(); }

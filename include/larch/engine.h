@@ -180,6 +180,13 @@ public:
   void setEvaluator(Evaluator evaluator);
   Evaluator getEvaluator() const;
 
+  /// With a schema loaded, also check each prepared request against it (its
+  /// action declared, principal and resource types among the action's
+  /// `appliesTo`, its context of the declared type), as Cedar's request
+  /// validation does; a request that fails is not read (it denies with the
+  /// reason). Off by default; `larch eval --schema` turns it on.
+  void setRequestValidation(bool on);
+
   /// Prepares `request` against the current state. Returns out.ok().
   bool prepare(const Request &request, PreparedRequest &out) const;
   /// Prepares a request written as JSON (the form authorizeJson reads).

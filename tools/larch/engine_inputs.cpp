@@ -81,9 +81,12 @@ bool loadEngine(const std::string &command, const EngineInputs &inputs,
       !step("the entities do not load", t.entities,
             [&] { return engine.loadEntitiesFile(inputs.entitiesPath); }))
     return false;
+  // Requests are checked against the schema too, unless --no-validate.
+  engine.setRequestValidation(!inputs.schemaPath.empty() && inputs.validate);
   if (!inputs.schemaPath.empty() && !inputs.validate)
     std::cerr << "larch " << command
-              << ": --no-validate: the policies are not validated against the schema\n";
+              << ": --no-validate: the policies and requests are not validated against the "
+                 "schema\n";
   else if (!inputs.schemaPath.empty() &&
            !step("the policies fail validation against the schema (--no-validate runs "
                  "them anyway)",

@@ -209,7 +209,7 @@ TEST(ValidateCli, CheckAndEvalWithSchema) {
   r = testlib::runLarch("eval --no-validate --policies " + policyPath + " --schema " + schemaPath,
                         "");
   EXPECT_EQ(r.exitCode, 0) << r.out;
-  EXPECT_NE(r.out.find("--no-validate: the policies are not validated"), std::string::npos)
+  EXPECT_NE(r.out.find("--no-validate: the policies and requests are not validated"), std::string::npos)
       << r.out;
   std::remove(schemaPath.c_str());
   std::remove(policyPath.c_str());
