@@ -160,7 +160,8 @@ namespace {
 /// Parses with `load`, compiles, and publishes with the current data; the
 /// template links of the previous policies are dropped (they named templates
 /// of the old files).
-template <typename LoadFn> LoadStatus loadPolicies(Engine::Impl &impl, LoadFn load) {
+template <typename LoadFn>
+LoadStatus loadPolicies(Engine::Impl &impl, const PolicyOptions &options, LoadFn load) {
   std::lock_guard<std::mutex> lock(impl.loadMutex);
   auto parsed = std::make_shared<engine::ParsedPolicies>();
   DiagnosticEngine diags;
@@ -172,6 +173,11 @@ template <typename LoadFn> LoadStatus loadPolicies(Engine::Impl &impl, LoadFn lo
   LoadStatus st = finish(diags, *parsed->sources);
   if (!st.ok)
     return st;
+  if (options.validateWithSchema && impl.data->schema) {
+    LoadStatus valid = validatePolicyState(*ps, *impl.data->schema);
+    if (!valid.ok)
+      return valid;
+  }
   LoadStatus pub = impl.publish(std::move(ps), impl.data, impl.entitiesName);
   return pub.ok ? st : pub;
 }
@@ -180,7 +186,7 @@ template <typename LoadFn> LoadStatus loadPolicies(Engine::Impl &impl, LoadFn lo
 
 LoadStatus Engine::loadPolicyPaths(const std::vector<std::string> &paths,
                                    const PolicyOptions &options) {
-  return loadPolicies(*impl, [&](SourceManager &sm, LoadedPolicies &loaded,
+  return loadPolicies(*impl, options, [&](SourceManager &sm, LoadedPolicies &loaded,
                                  DiagnosticEngine &diags) {
     larch::loadPolicyPaths(paths, sm, loaded, diags, toLoadOptions(options));
   });
@@ -188,7 +194,7 @@ LoadStatus Engine::loadPolicyPaths(const std::vector<std::string> &paths,
 
 LoadStatus Engine::loadPolicyText(const std::string &name, const std::string &text,
                                   const PolicyOptions &options) {
-  return loadPolicies(*impl, [&](SourceManager &sm, LoadedPolicies &loaded,
+  return loadPolicies(*impl, options, [&](SourceManager &sm, LoadedPolicies &loaded,
                                  DiagnosticEngine &diags) {
     larch::loadPolicyText(name, text, sm, loaded, diags, toLoadOptions(options));
   });

@@ -47,6 +47,11 @@ struct Engine::Impl {
                        std::shared_ptr<const engine::DataState> &out) const;
 };
 
+/// Strict validation of `policies` (and their template links) against
+/// `schema` (engine_validate.cpp).
+LoadStatus validatePolicyState(const engine::PolicyState &policies,
+                               const schema::Schema &schema);
+
 struct PreparedRequest::Impl {
   std::shared_ptr<const engine::Snapshot> snapshot;
   bool ok = false;

@@ -50,6 +50,9 @@ struct PolicyOptions {
   /// Name every policy `policyN` by position, ignoring `@id` annotations
   /// (as Cedar's `PolicySet::from_str` does).
   bool positionalIds = false;
+  /// With a schema loaded, a set that fails strict validation against it is
+  /// refused like one that does not parse (nothing is replaced).
+  bool validateWithSchema = false;
 };
 
 /// Which evaluator decides.

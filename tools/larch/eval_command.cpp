@@ -148,11 +148,14 @@ int runEval(const std::vector<std::string> &args) {
   if (!loadEngine("eval", inputs, engine))
     return ExitUsage;
 
+  // Reloads are validated against the schema as the first load was.
+  PolicyOptions reloadOptions = inputs.policyOptions;
+  reloadOptions.validateWithSchema = !inputs.schemaPath.empty() && inputs.validate;
   std::unique_ptr<PolicyWatcher> watcher;
   if (watch)
     watcher = std::make_unique<PolicyWatcher>(
         inputs.policyPaths, std::chrono::milliseconds(200), [&] {
-          LoadStatus st = engine.loadPolicyPaths(inputs.policyPaths, inputs.policyOptions);
+          LoadStatus st = engine.loadPolicyPaths(inputs.policyPaths, reloadOptions);
           if (st.ok)
             std::cerr << "larch eval: policies reloaded (generation "
                       << engine.getGeneration() << ")\n";

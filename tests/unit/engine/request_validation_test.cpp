@@ -58,3 +58,24 @@ TEST(RequestValidation, NonConformingRequestsAreNotDecided) {
     EXPECT_TRUE(engine.decide(req, scratch));
   }
 }
+
+TEST(RequestValidation, AReloadThatFailsValidationReplacesNothing) {
+  Engine engine;
+  ASSERT_TRUE(engine.loadPolicyText("p.cedar", Policy).ok);
+  ASSERT_TRUE(engine.loadSchemaText("s.cedarschema", Schema, SchemaFormat::Cedar).ok);
+  uint64_t g = engine.getGeneration();
+  PolicyOptions validating;
+  validating.validateWithSchema = true;
+  // `context.riks` is not in the action's context type: a validation error.
+  LoadStatus st = engine.loadPolicyText(
+      "q.cedar", R"(@id("q") forbid(principal, action, resource) when { context.riks > 1 };)",
+      validating);
+  EXPECT_FALSE(st.ok);
+  EXPECT_NE(st.rendered.find("q.cedar:1:"), std::string::npos) << st.rendered;
+  EXPECT_EQ(engine.getGeneration(), g);
+  EXPECT_EQ(engine.getPolicyIds(), std::vector<std::string>{"p"});
+  // Without the option the same set loads (Cedar would skip it as erroring).
+  EXPECT_TRUE(engine.loadPolicyText("q.cedar",
+                                    R"(@id("q") forbid(principal, action, resource) when { context.riks > 1 };)")
+                  .ok);
+}
