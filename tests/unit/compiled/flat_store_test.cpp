@@ -9,6 +9,8 @@
 #include "runtime/compiled/prepared_request.h"
 #include "testlib/corpus.h"
 
+#include "entity_builders.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
@@ -20,22 +22,8 @@ using runtime::Value;
 
 namespace {
 
-Entity makeEntity(std::string type, std::string id, std::map<std::string, Value> attrs = {},
-                  std::set<EntityUid> parents = {}, std::map<std::string, Value> tags = {}) {
-  Entity e;
-  e.uid = EntityUid{std::move(type), std::move(id)};
-  e.attrs = std::move(attrs);
-  e.parents = std::move(parents);
-  e.tags = std::move(tags);
-  return e;
-}
-
-runtime::EntityStore buildStore(std::vector<Entity> entities) {
-  std::string error;
-  std::optional<runtime::EntityStore> store = runtime::EntityStore::build(std::move(entities), error);
-  EXPECT_TRUE(store.has_value()) << error;
-  return store ? std::move(*store) : runtime::EntityStore();
-}
+using testing_compiled::buildStore;
+using testing_compiled::makeEntity;
 
 std::unique_ptr<rt::FlatStore> flatten(const runtime::EntityStore &entities,
                                        const rt::SymbolTable &base = rt::SymbolTable()) {
