@@ -262,7 +262,11 @@ Answer Typechecker::checkNot(const ast::Expr *operand, const Caps &prior) {
 
 template <typename RightFn>
 Answer Typechecker::checkAnd(const ast::Expr *left, RightFn right, const Caps &prior) {
-  Answer l = expect(left, VType::getBool(), prior);
+  return conjoin(expect(left, VType::getBool(), prior), right, prior);
+}
+
+template <typename RightFn>
+Answer Typechecker::conjoin(Answer l, RightFn right, const Caps &prior) {
   if (isKind(l.type, VKind::False))
     return after(l, success(l.type));
   Answer r = right(unite(prior, l.caps));
@@ -518,23 +522,8 @@ Answer Typechecker::checkHasPath(const ast::Has *e, size_t step, const Caps &pri
   };
   if (step + 1 == path.size())
     return testStep(prior);
-  // Inline `checkAnd` on two computed answers.
-  Answer l = testStep(prior);
-  if (isKind(l.type, VKind::False))
-    return after(l, success(l.type));
-  Answer r = checkHasPath(e, step + 1, unite(prior, l.caps));
-  if (!l.type || !r.type)
-    return failure(VType::getBool());
-  Answer out;
-  if (isKind(r.type, VKind::False))
-    out = success(VType::getFalse());
-  else if (isKind(r.type, VKind::True))
-    out = success(l.type, unite(l.caps, r.caps));
-  else if (isKind(l.type, VKind::True))
-    out = success(r.type, r.caps);
-  else
-    out = success(VType::getBool(), unite(l.caps, r.caps));
-  return after(l, after(r, std::move(out)));
+  return conjoin(
+      testStep(prior), [&](const Caps &c) { return checkHasPath(e, step + 1, c); }, prior);
 }
 
 Answer Typechecker::checkIs(const ast::Is *e, const Caps &prior) {

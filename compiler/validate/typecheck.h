@@ -84,6 +84,10 @@ private:
   Answer checkIf(const ast::If *e, const std::set<std::string> &prior);
   template <typename RightFn>
   Answer checkAnd(const ast::Expr *left, RightFn right, const std::set<std::string> &prior);
+  /// `l && right(...)`, where `l` is already checked: Cedar's typing of `&&`
+  /// (a False left skips the right; True and False operands refine the type).
+  template <typename RightFn>
+  Answer conjoin(Answer l, RightFn right, const std::set<std::string> &prior);
   Answer checkOr(const ast::Binary *e, const std::set<std::string> &prior);
   Answer checkNot(const ast::Expr *operand, const std::set<std::string> &prior);
   Answer checkEq(const ast::Binary *e, const std::set<std::string> &prior);
