@@ -7,6 +7,7 @@
 
 #include "compiler/json/request_json.h"
 #include "grammar/unescape.h"
+#include "runtime/compiled/builtins/builtins.h"
 #include "runtime/extension_functions.h"
 
 #include <simdjson.h>
@@ -876,38 +877,14 @@ bool RequestDecoder::Impl::callConstructor(std::string_view fn, dom::element arg
   // The argument is read by parsePlain, one frame deeper.
   if (!isString(arg) || depth + 1 > MaxDepth)
     return bail();
-  llvm::StringRef text(getString(arg).data(), getString(arg).size());
-  if (fn == "decimal") {
-    ext::ExtResult<ext::Decimal> r = ext::Decimal::parse(text);
-    if (!r.ok())
-      return bail();
-    v = Val::decimal(r.value);
-    return true;
-  }
-  if (fn == "ip") {
-    ext::ExtResult<ext::IpAddr> r = ext::IpAddr::parse(text);
-    if (!r.ok())
-      return bail();
-    ext::IpAddr *ip = out->getArena().allocate<ext::IpAddr>(1);
-    *ip = r.value;
-    v = Val::ipaddr(ip);
-    return true;
-  }
-  if (fn == "datetime") {
-    ext::ExtResult<ext::Datetime> r = ext::Datetime::parse(text);
-    if (!r.ok())
-      return bail();
-    v = Val::datetime(r.value);
-    return true;
-  }
-  if (fn == "duration") {
-    ext::ExtResult<ext::Duration> r = ext::Duration::parse(text);
-    if (!r.ok())
-      return bail();
-    v = Val::duration(r.value);
-    return true;
-  }
-  return bail();
+  rt::Builtin f;
+  if (!rt::lookupBuiltin(llvm::StringRef(fn.data(), fn.size()), /*asMethod=*/false, f) ||
+      !rt::getBuiltinInfo(f).isConstructor)
+    return bail();
+  // The VM's own constructor (ipaddrs go to the request's arena).
+  Val text = Val::string(llvm::StringRef(getString(arg).data(), getString(arg).size()));
+  rt::EvalError err;
+  return rt::detail::callExtension(f, &text, out->getArena(), v, err) || bail();
 }
 
 /// JsonValueParser::callFunction for `offset` on two arguments, the form

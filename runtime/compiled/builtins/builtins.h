@@ -1,6 +1,7 @@
 //===- runtime/compiled/builtins/builtins.h - The VM's builtins ---*- C++ -*-===//
 //
-// Phase: runtime (evaluation); private to the VM and the code generator.
+// Phase: runtime (evaluation); private to the VM, the code generator and the
+// JSON request decoder (its extension constructors).
 // Entry points: callSetOrTag (sets_tags.cpp), callExtension and
 // rerunExtension (extensions.cpp).
 // Depends on program.h, prepared_request.h (World) and the extension types.
