@@ -4,7 +4,6 @@
 // in engine_decide.cpp. Converts internal types to std types; nothing throws
 // out of here.
 #include "compiler/engine_impl.h"
-#include "support/json_escape.h"
 
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
@@ -67,28 +66,13 @@ bool readWholeFile(const std::string &path, std::string &out, std::string &why) 
 } // namespace
 
 std::string Decision::toJson() const {
-  std::string out = "{\"decision\":";
-  out += allowed ? "\"allow\"" : "\"deny\"";
-  out += ",\"reasons\":[";
-  for (size_t i = 0; i < reasons.size(); ++i) {
-    if (i)
-      out += ',';
-    appendJsonString(out, reasons[i]);
-  }
-  out += "],\"errors\":[";
-  for (size_t i = 0; i < errors.size(); ++i) {
-    if (i)
-      out += ',';
-    out += "{\"policy\":";
-    appendJsonString(out, errors[i].policy);
-    out += ",\"message\":";
-    appendJsonString(out, errors[i].message);
-    out += '}';
-  }
-  out += "]}";
+  std::string out;
+  appendDecisionJson(
+      out, allowed, reasons.size(), [&](size_t i) { return llvm::StringRef(reasons[i]); },
+      errors.size(), [&](size_t i) { return llvm::StringRef(errors[i].policy); },
+      [&](size_t i) { return llvm::StringRef(errors[i].message); });
   return out;
 }
-
 
 Engine::Impl::Impl() {
   auto parsed = std::make_shared<engine::ParsedPolicies>();
@@ -133,12 +117,11 @@ LoadStatus Engine::Impl::publish(std::shared_ptr<const engine::PolicyState> newP
                                  std::shared_ptr<const engine::DataState> newData,
                                  const std::string &dataName) {
   std::string why;
-  auto snap = engine::makeSnapshot(newPolicies, newData, generation + 1, why);
+  std::shared_ptr<const engine::Snapshot> previous = getSnapshot();
+  auto snap = engine::makeSnapshot(std::move(newPolicies), std::move(newData),
+                                   previous ? previous->generation + 1 : 1, why);
   if (!snap)
     return failure(DiagCode::EntityHierarchyInvalid, dataName, why);
-  policies = std::move(newPolicies);
-  data = std::move(newData);
-  ++generation;
   current.store(std::move(snap));
   return success();
 }
@@ -173,12 +156,13 @@ LoadStatus loadPolicies(Engine::Impl &impl, const PolicyOptions &options, LoadFn
   LoadStatus st = finish(diags, *parsed->sources);
   if (!st.ok)
     return st;
-  if (options.validateWithSchema && impl.data->schema) {
-    LoadStatus valid = validatePolicyState(*ps, *impl.data->schema);
+  std::shared_ptr<const engine::DataState> data = impl.getData();
+  if (options.validateWithSchema && data->schema) {
+    LoadStatus valid = validatePolicyState(*ps, *data->schema);
     if (!valid.ok)
       return valid;
   }
-  LoadStatus pub = impl.publish(std::move(ps), impl.data, impl.entitiesName);
+  LoadStatus pub = impl.publish(std::move(ps), std::move(data), impl.entitiesName);
   return pub.ok ? st : pub;
 }
 
@@ -228,7 +212,7 @@ LoadStatus Engine::loadSchemaText(const std::string &name, const std::string &te
                                      std::make_shared<const schema::Schema>(std::move(*s)), d);
   if (!built.ok)
     return built;
-  LoadStatus pub = impl->publish(impl->policies, std::move(d), impl->entitiesName);
+  LoadStatus pub = impl->publish(impl->getPolicies(), std::move(d), impl->entitiesName);
   return pub.ok ? st : pub;
 }
 
@@ -246,10 +230,10 @@ LoadStatus Engine::loadEntitiesJson(const std::string &name, const std::string &
     return failure(DiagCode::EntityDataInvalid, name, err.str());
   std::lock_guard<std::mutex> lock(impl->loadMutex);
   std::shared_ptr<const engine::DataState> d;
-  LoadStatus st = impl->buildData(j, name, impl->data->schema, d);
+  LoadStatus st = impl->buildData(j, name, impl->getData()->schema, d);
   if (!st.ok)
     return st;
-  LoadStatus pub = impl->publish(impl->policies, std::move(d), name);
+  LoadStatus pub = impl->publish(impl->getPolicies(), std::move(d), name);
   if (pub.ok) {
     impl->entitiesJson = std::move(*j);
     impl->entitiesName = name;
@@ -261,7 +245,8 @@ LoadStatus Engine::linkTemplate(const std::string &templateId, const std::string
                                 const std::optional<EntityRef> &principal,
                                 const std::optional<EntityRef> &resource) {
   std::lock_guard<std::mutex> lock(impl->loadMutex);
-  const engine::PolicyState &cur = *impl->policies;
+  std::shared_ptr<const engine::PolicyState> current = impl->getPolicies();
+  const engine::PolicyState &cur = *current;
   const ast::Policy *t = cur.parsed->findPolicy(templateId);
   if (!t || !t->isTemplate())
     return failure(DiagCode::TemplateLinkInvalid, "",
@@ -289,7 +274,7 @@ LoadStatus Engine::linkTemplate(const std::string &templateId, const std::string
   DiagnosticEngine diags;
   if (!ps->compile(diags))
     return finish(diags, *cur.parsed->sources);
-  return impl->publish(std::move(ps), impl->data, impl->entitiesName);
+  return impl->publish(std::move(ps), impl->getData(), impl->entitiesName);
 }
 
 std::vector<std::string> Engine::getPolicyIds() const {

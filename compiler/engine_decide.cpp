@@ -9,7 +9,6 @@
 #include "compiler/json/request_json.h"
 #include "compiler/validate/request_validate.h"
 #include "runtime/compiled/vm.h"
-#include "support/json_escape.h"
 
 namespace larch {
 
@@ -66,23 +65,10 @@ Decision DecisionScratch::toDecision() const {
 }
 
 void DecisionScratch::appendJson(std::string &out) const {
-  out += allowed() ? "{\"decision\":\"allow\",\"reasons\":[" : "{\"decision\":\"deny\",\"reasons\":[";
-  for (size_t i = 0, n = getNumReasons(); i < n; ++i) {
-    if (i)
-      out += ',';
-    appendJsonString(out, getReason(i));
-  }
-  out += "],\"errors\":[";
-  for (size_t i = 0, n = getNumErrors(); i < n; ++i) {
-    if (i)
-      out += ',';
-    out += "{\"policy\":";
-    appendJsonString(out, getErrorPolicy(i));
-    out += ",\"message\":";
-    appendJsonString(out, getErrorMessage(i));
-    out += '}';
-  }
-  out += "]}";
+  appendDecisionJson(
+      out, allowed(), getNumReasons(), [&](size_t i) { return getReason(i); },
+      getNumErrors(), [&](size_t i) { return getErrorPolicy(i); },
+      [&](size_t i) { return getErrorMessage(i); });
 }
 
 namespace {
@@ -240,7 +226,6 @@ bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) co
   }
   s.byName = false;
   const rt::Program &program = *snap.policies->program;
-  s.eval.reserveFor(program);
   s.view = rt::decide(program, p.prepared, s.eval,
                       impl->evaluator == Evaluator::CompiledAllCandidates
                           ? rt::CandidateMode::AllPolicies

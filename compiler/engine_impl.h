@@ -11,6 +11,7 @@
 #include "runtime/compiled/prepared_request.h"
 #include "runtime/compiled/scratch.h"
 #include "runtime/request.h"
+#include "support/json_escape.h"
 
 #include <atomic>
 #include <memory>
@@ -24,19 +25,18 @@ namespace larch {
 struct Engine::Impl {
   /// Serialises loads (decisions never take it).
   std::mutex loadMutex;
-  /// The writer's view: what the next load starts from.
-  std::shared_ptr<const engine::PolicyState> policies;
-  std::shared_ptr<const engine::DataState> data;
+  /// The entities as loaded (the next schema parses them again).
   std::string entitiesName;
   std::optional<json::Json> entitiesJson;
-  uint64_t generation = 0;
-  /// What decisions read.
+  /// What decisions read, and what the next load starts from.
   std::atomic<std::shared_ptr<const engine::Snapshot>> current;
   Evaluator evaluator = Evaluator::Compiled;
   bool validateRequests = false;
 
   Impl();
   std::shared_ptr<const engine::Snapshot> getSnapshot() const { return current.load(); }
+  std::shared_ptr<const engine::PolicyState> getPolicies() const { return getSnapshot()->policies; }
+  std::shared_ptr<const engine::DataState> getData() const { return getSnapshot()->data; }
   /// Publishes the pair as the new snapshot; on failure nothing changes.
   LoadStatus publish(std::shared_ptr<const engine::PolicyState> newPolicies,
                      std::shared_ptr<const engine::DataState> newData,
@@ -46,6 +46,32 @@ struct Engine::Impl {
                        std::shared_ptr<const schema::Schema> schema,
                        std::shared_ptr<const engine::DataState> &out) const;
 };
+
+/// Appends one decision as `larch eval` prints it,
+/// `{"decision":"allow","reasons":[..],"errors":[{"policy":..,"message":..}]}`,
+/// reading it through accessors so that Decision and DecisionScratch (whose
+/// messages are formatted on demand) print through the same code.
+template <typename ReasonFn, typename PolicyFn, typename MessageFn>
+void appendDecisionJson(std::string &out, bool allowed, size_t numReasons, ReasonFn reason,
+                        size_t numErrors, PolicyFn errorPolicy, MessageFn errorMessage) {
+  out += allowed ? "{\"decision\":\"allow\",\"reasons\":[" : "{\"decision\":\"deny\",\"reasons\":[";
+  for (size_t i = 0; i < numReasons; ++i) {
+    if (i)
+      out += ',';
+    appendJsonString(out, reason(i));
+  }
+  out += "],\"errors\":[";
+  for (size_t i = 0; i < numErrors; ++i) {
+    if (i)
+      out += ',';
+    out += "{\"policy\":";
+    appendJsonString(out, errorPolicy(i));
+    out += ",\"message\":";
+    appendJsonString(out, errorMessage(i));
+    out += '}';
+  }
+  out += "]}";
+}
 
 /// Strict validation of `policies` (and their template links) against
 /// `schema` (engine_validate.cpp).
