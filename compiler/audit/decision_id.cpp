@@ -23,6 +23,7 @@ std::string DecisionIdGenerator::next(Clock::time_point now) {
   if (millis < 0)
     millis = 0;
   uint64_t randomBits;
+  uint32_t sequence; // this id's counter, read under the lock
   {
     std::lock_guard<std::mutex> lock(mutex);
     if (millis > lastMillis) {
@@ -35,13 +36,14 @@ std::string DecisionIdGenerator::next(Clock::time_point now) {
       counter = static_cast<uint32_t>(random() & 0x7FF);
     }
     millis = lastMillis;
+    sequence = counter;
     randomBits = random();
   }
   uint8_t bytes[16];
   for (int i = 0; i < 6; ++i)
     bytes[i] = static_cast<uint8_t>(millis >> (8 * (5 - i)));
-  bytes[6] = static_cast<uint8_t>(0x70 | ((counter >> 8) & 0x0F));
-  bytes[7] = static_cast<uint8_t>(counter & 0xFF);
+  bytes[6] = static_cast<uint8_t>(0x70 | ((sequence >> 8) & 0x0F));
+  bytes[7] = static_cast<uint8_t>(sequence & 0xFF);
   for (int i = 0; i < 8; ++i)
     bytes[8 + i] = static_cast<uint8_t>(randomBits >> (8 * (7 - i)));
   bytes[8] = static_cast<uint8_t>(0x80 | (bytes[8] & 0x3F));
