@@ -18,6 +18,10 @@ PreparedRequest::PreparedRequest(PreparedRequest &&) noexcept = default;
 PreparedRequest &PreparedRequest::operator=(PreparedRequest &&) noexcept = default;
 bool PreparedRequest::ok() const { return impl->ok; }
 const std::string &PreparedRequest::getError() const { return impl->error; }
+const AgentEnvelope *PreparedRequest::getAgent() const {
+  return impl->ok && impl->hasAgent ? &impl->agent : nullptr;
+}
+const std::string &PreparedRequest::getTime() const { return impl->time; }
 
 DecisionScratch::DecisionScratch() : impl(std::make_unique<Impl>()) {}
 DecisionScratch::~DecisionScratch() = default;

@@ -88,6 +88,12 @@ struct PreparedRequest::Impl {
   runtime::Request request;
   std::optional<runtime::EntityStore> requestEntities;
   bool forReference = false;
+  /// The agent envelope as read (docs/agents.md) and the decision time:
+  /// RFC 3339 text and Unix milliseconds.
+  bool hasAgent = false;
+  AgentEnvelope agent;
+  std::string time;
+  int64_t timeMillis = 0;
   /// The fast JSON decoder (compiled evaluators), made on first use; it
   /// caches lookups by schema address, so the schema it saw is kept alive.
   std::unique_ptr<json::RequestDecoder> decoder;

@@ -1,9 +1,7 @@
 // Audit: the decision record's JSON form (see decision_record.h).
 #include "compiler/audit/decision_record.h"
 
-namespace larch::audit {
-
-using Json = nlohmann::json;
+namespace larch {
 
 const char *getOutcomeName(Outcome outcome) {
   switch (outcome) {
@@ -22,6 +20,12 @@ const char *getOutcomeName(Outcome outcome) {
   }
   return "unknown";
 }
+
+} // namespace larch
+
+namespace larch::audit {
+
+using Json = nlohmann::json;
 
 void setDecision(DecisionRecord &record, const larch::Decision &decision) {
   record.allowed = decision.allowed;

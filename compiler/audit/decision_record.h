@@ -96,19 +96,8 @@ struct Obligation {
   nlohmann::json properties = nlohmann::json::object();
 };
 
-/// Why the decision is what it is, beyond allow/deny.
-enum class Outcome {
-  Allowed,          // a permit was satisfied and no forbid
-  Forbidden,        // a forbid was satisfied
-  NotPermitted,     // no permit was satisfied (Cedar's default deny)
-  ApprovalRequired, // denied only by forbids that an approval would lift
-  Revoked,          // the instance, credential or approval is revoked
-  InvalidRequest,   // the request or its agent envelope could not be read
-};
-
-/// `allowed`, `forbidden`, `not_permitted`, `approval_required`, `revoked`,
-/// `invalid_request`.
-const char *getOutcomeName(Outcome outcome);
+/// The outcome names are the public ones (larch/decision.h).
+using larch::Outcome;
 
 /// The chain fields, set when a record is sealed into a hash chain
 /// (hash_chain.h).

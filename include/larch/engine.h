@@ -80,6 +80,10 @@ public:
   /// this one error (no policy).
   bool ok() const;
   const std::string &getError() const;
+  /// The agent envelope as read (null when the request has none or was not
+  /// read), and the decision time (RFC 3339, the clock's when not given).
+  const AgentEnvelope *getAgent() const;
+  const std::string &getTime() const;
 
   /// Implementation detail (opaque outside the library).
   struct Impl;
@@ -108,6 +112,12 @@ public:
   std::string_view getErrorPolicy(size_t i) const;
   /// The message of error `i` (formatted on demand).
   std::string getErrorMessage(size_t i) const;
+  /// The outcome of the last decision (docs/agents.md).
+  Outcome getOutcome() const;
+  /// Its obligations, from the determining policies' annotations (allocates).
+  Obligations getObligations() const;
+  /// The revocation entry that denied it, or null.
+  const RevocationInfo *getRevocation() const;
   /// The last decision as a Decision (allocates).
   Decision toDecision() const;
   /// Appends the last decision as one line of JSON (Decision::toJson's form)
@@ -163,6 +173,13 @@ public:
   /// schema's actions are added.
   LoadStatus loadEntitiesFile(const std::string &path);
   LoadStatus loadEntitiesJson(const std::string &name, const std::string &json);
+
+  /// Loads a revocation list (docs/agents.md), replacing the previous one
+  /// atomically; the next decision sees it. On error nothing changes.
+  LoadStatus loadRevocationsFile(const std::string &path);
+  LoadStatus loadRevocationsJson(const std::string &name, const std::string &json);
+  /// How many entries the current revocation list has.
+  size_t getNumRevocations() const;
 
   /// Links template `templateId` as a new policy `newId`, binding its slots;
   /// give exactly the slots the template uses.

@@ -2,15 +2,11 @@
 #ifndef LARCH_REQUEST_H
 #define LARCH_REQUEST_H
 
+#include "larch/agent.h"
+
 #include <string>
 
 namespace larch {
-
-/// An entity reference: a type such as `NS::User` and an id.
-struct EntityRef {
-  std::string type;
-  std::string id;
-};
 
 /// Who (principal) does what (action) to which resource, in which context.
 struct Request {
@@ -24,6 +20,12 @@ struct Request {
   /// Extra entities for this request only, as an entities JSON array; empty
   /// for none. They are layered over the engine's entities, not copied.
   std::string entitiesJson;
+  /// The agent envelope (docs/agents.md); checked, then given to policies
+  /// as `context.agent`. Without one the request is plain Cedar.
+  bool hasAgent = false;
+  AgentEnvelope agent;
+  /// The decision time, RFC 3339 (`context.agent.now`); empty: the clock.
+  std::string time;
 };
 
 } // namespace larch
