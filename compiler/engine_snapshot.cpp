@@ -32,7 +32,10 @@ bool PolicyState::compile(DiagnosticEngine &diags) {
   if (!module)
     return false;
   program = codegen::compileProgram(*module, diags);
-  return program != nullptr;
+  if (!program)
+    return false;
+  audit = computePolicySetAudit(*this);
+  return true;
 }
 
 std::shared_ptr<const Snapshot> makeSnapshot(std::shared_ptr<const PolicyState> policies,

@@ -13,6 +13,7 @@
 #define LARCH_COMPILER_ENGINE_SNAPSHOT_H
 
 #include "compiler/policy_loader.h"
+#include "compiler/policy_set_audit.h"
 #include "compiler/reference/authorizer.h"
 #include "compiler/schema/schema.h"
 #include "runtime/compiled/flat_store.h"
@@ -47,6 +48,9 @@ struct PolicyState {
   std::vector<TemplateLinkSpec> links;
   std::vector<reference::PolicyInstance> instances;
   std::unique_ptr<rt::Program> program;
+  /// The digest and logged context keys decision records carry
+  /// (policy_set_audit.h), set by compile.
+  PolicySetAudit audit;
 
   /// Builds `instances` and `program` from `parsed` and `links`. Returns false
   /// with diagnostics when lowering or code generation fails.

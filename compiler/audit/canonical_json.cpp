@@ -161,6 +161,11 @@ llvm::Error writeCanonicalJson(const nlohmann::json &value, std::string &out) {
   return CanonicalWriter(out).write(value, 0);
 }
 
+llvm::Error writeCanonicalJson(const nlohmann::json &value, std::string &out,
+                               unsigned depth) {
+  return CanonicalWriter(out).write(value, depth);
+}
+
 llvm::Expected<std::string> toCanonicalJson(const nlohmann::json &value) {
   std::string out;
   if (llvm::Error e = writeCanonicalJson(value, out))

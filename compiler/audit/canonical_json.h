@@ -38,6 +38,12 @@ constexpr unsigned kMaxCanonicalDepth = 64;
 /// partial result and the error names the offending member's path.
 llvm::Error writeCanonicalJson(const nlohmann::json &value, std::string &out);
 
+/// The same for a value nested `depth` levels deep in a larger document (the
+/// nesting limit counts from that document's top), for writers that produce
+/// the enclosing members themselves.
+llvm::Error writeCanonicalJson(const nlohmann::json &value, std::string &out,
+                               unsigned depth);
+
 /// The canonical form of `value` as a string.
 llvm::Expected<std::string> toCanonicalJson(const nlohmann::json &value);
 

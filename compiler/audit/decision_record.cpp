@@ -145,6 +145,7 @@ Json recordToJson(const DecisionRecord &record, bool withHash) {
     putString(revoked, "kind", r->kind);
     putString(revoked, "id", r->id);
     putString(revoked, "revoked_at", r->revokedAt);
+    putString(revoked, "reason", r->reason);
     out["revoked"] = std::move(revoked);
   }
   out["eval_ns"] = record.evalNanos;

@@ -46,17 +46,17 @@ struct CredentialRef {
 /// The approval the agent acts under.
 struct ApprovalRef {
   std::string id;
-  std::string approver;
+  std::string approver; // `Type::"id"`
   std::string task;
   std::string intent;
-  std::vector<std::string> actions; // the actions it approves
+  std::vector<std::string> actions; // the actions it approves, `Action::"a"`
   std::string expiresAt;            // RFC 3339
 };
 
 /// The agent envelope as checked by the engine: who executes, for whom.
 struct AgentInfo {
   std::string instance; // workload identity, e.g. a SPIFFE ID
-  std::string owner;    // the human or team accountable for the instance
+  std::string owner;    // the human or team accountable, as `Type::"id"`
   std::string session;
   std::optional<CredentialRef> credential;
   std::optional<ApprovalRef> approval;
@@ -64,15 +64,16 @@ struct AgentInfo {
 
 /// One hop of a delegation chain.
 struct DelegationHop {
-  std::string id;   // the party: a user id or an agent's workload identity
-  std::string kind; // e.g. `human`, `agent`, `service` (free text)
+  std::string id;   // the party's entity id
+  std::string kind; // its entity type, e.g. `Human`, `Agent`
 };
 
 /// What a revocation list matched, for outcome `revoked`.
 struct RevocationRef {
-  std::string kind; // `instance`, `credential` or `approval`
-  std::string id;
+  std::string kind; // `instance`, `credential`, `approval` or `entity`
+  std::string id;   // for `entity`, `Type::"id"`
   std::string revokedAt; // RFC 3339
+  std::string reason;    // optional
 };
 
 /// A determining policy: its id and, when it has one, its `@id` name.

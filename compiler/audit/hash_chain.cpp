@@ -3,6 +3,7 @@
 
 #include "compiler/audit/canonical_json.h"
 #include "compiler/audit/digest.h"
+#include "compiler/audit/record_writer.h"
 
 namespace larch::audit {
 
@@ -42,20 +43,21 @@ void HashChain::rewind(uint64_t seq, std::string hash) {
 llvm::Expected<std::string> HashChain::seal(DecisionRecord &record) {
   stampRecord(record, ids, Clock::now());
   record.integrity = Integrity{nextSeq, headHash, ""};
-  Json object = recordToJson(record, /*withHash=*/false);
-  llvm::Expected<std::string> hash = canonicalDigest(object);
-  if (!hash) {
+  // The direct writer gives the bytes of the canonical JSON tree
+  // (record_writer.h) without building it.
+  std::string line;
+  if (llvm::Error e = appendRecordJson(record, line, /*withHash=*/false)) {
     record.integrity.reset();
-    return hash.takeError();
+    return std::move(e);
   }
-  object["integrity"]["hash"] = *hash;
-  llvm::Expected<std::string> line = toCanonicalJson(object);
-  if (!line) {
+  std::string hash = sha256Digest(line);
+  record.integrity->hash = hash;
+  line.clear();
+  if (llvm::Error e = appendRecordJson(record, line)) {
     record.integrity.reset();
-    return line.takeError();
+    return std::move(e);
   }
-  record.integrity->hash = *hash;
-  headHash = std::move(*hash);
+  headHash = std::move(hash);
   ++nextSeq;
   return line;
 }

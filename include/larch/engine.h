@@ -219,6 +219,18 @@ public:
   /// Counts successful loads (each publishes a new state).
   uint64_t getGeneration() const;
 
+  /// The digest of the loaded policy set, `sha256:` and 64 hex digits: the
+  /// policies' texts and ids in order plus the template links
+  /// (docs/audit.md, "The policy-set digest"). Computed once per load.
+  std::string getPolicySetDigest() const;
+  /// The top-level context keys that the loaded policies' `@log_context`
+  /// annotations name (sorted, no repeats): decision records keep these
+  /// context fields. Computed once per load.
+  std::vector<std::string> getLoggedContextKeys() const;
+  /// The `@id` annotation of each policy of getPolicyIds() (same order),
+  /// empty for a policy without one and for template links.
+  std::vector<std::string> getPolicyNames() const;
+
   /// Decides a request written as JSON: `{"principal": E, "action": E,
   /// "resource": E, "context": {..}, "entities": [..]}` with E either
   /// `{"type": "T", "id": "i"}` or the text `T::"i"`. Errors in it are
