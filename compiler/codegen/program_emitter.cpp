@@ -12,7 +12,8 @@
 //      at most once per decision, unless it is a constant, a variable or one
 //      constant-time step over those (`context.a`, `principal is T`, `x + 1`);
 //   3. code: per policy, the scope tests, then the conditions in Cedar's
-//      evaluation order, then Return.
+//      evaluation order, then Return; after every policy, the code of each
+//      policy's conjuncts, which only explanations run (docs/explain.md).
 #include "compiler/codegen/program_emitter.h"
 
 #include "runtime/compiled/builtins/builtins.h"
@@ -47,6 +48,7 @@ private:
   void findConstants();
   void findSharing();
   bool emitPolicy(uint32_t index);
+  bool emitConjuncts(uint32_t index);
   bool emitExpr(NodeId n, uint32_t depth);
   bool emitNode(NodeId n, uint32_t depth);
 
@@ -83,6 +85,8 @@ private:
   std::vector<Val> folded;
   std::vector<uint32_t> constIndex, memoSlot;
   uint32_t numMemoSlots = 0;
+  /// The constant `true` of scope conjuncts, made on first use.
+  uint32_t trueConst = None;
   uint32_t maxDepth = 0;
   unsigned nesting = 0;
   bool tooDeep = false;
@@ -529,6 +533,43 @@ bool Emitter::emitPolicy(uint32_t index) {
   return ok;
 }
 
+bool Emitter::emitConjuncts(uint32_t index) {
+  const ir::Policy &p = m.getPolicies()[index];
+  rt::PolicyInfo &info = out.getPolicies()[index];
+  std::vector<rt::ConjunctInfo> &table = out.getConjuncts();
+  info.firstConjunct = static_cast<uint32_t>(table.size());
+  info.numConjuncts = static_cast<uint32_t>(p.conjuncts.size());
+  for (const ir::Conjunct &c : p.conjuncts) {
+    rt::ConjunctInfo ci;
+    ci.kind = static_cast<rt::ConjunctInfo::Kind>(c.kind);
+    ci.entry = here();
+    ci.range = c.range;
+    switch (c.kind) {
+    case ir::Conjunct::Kind::Principal:
+    case ir::Conjunct::Kind::Action:
+    case ir::Conjunct::Kind::Resource: {
+      Opcode op = c.kind == ir::Conjunct::Kind::Principal ? Opcode::ScopePrincipal
+                  : c.kind == ir::Conjunct::Kind::Action  ? Opcode::ScopeAction
+                                                           : Opcode::ScopeResource;
+      emit(op, index, 0, c.range);
+      if (trueConst == None)
+        trueConst = addConstant(Val::boolean(true));
+      emit(Opcode::Const, trueConst, 0, c.range);
+      use(1);
+      break;
+    }
+    case ir::Conjunct::Kind::When:
+    case ir::Conjunct::Kind::Unless:
+      if (!emitExpr(c.node, 0))
+        return false;
+      break;
+    }
+    emit(Opcode::Return, 0, 0, c.range);
+    table.push_back(ci);
+  }
+  return true;
+}
+
 bool Emitter::run() {
   internSymbols();
   findConstants();
@@ -536,6 +577,18 @@ bool Emitter::run() {
   constIndex.assign(m.getNodes().size(), None);
   for (uint32_t i = 0; i < m.getPolicies().size(); ++i) {
     if (!emitPolicy(i))
+      return false;
+    if (code.size() >= rt::Program::MaxInstructions) {
+      diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,
+                  "the compiled policy set exceeds " +
+                      std::to_string(rt::Program::MaxInstructions) + " instructions");
+      return false;
+    }
+  }
+  // The conjuncts' code, for explanations, after all the policies' code so
+  // that a decision never touches it (program.h, ConjunctInfo).
+  for (uint32_t i = 0; i < m.getPolicies().size(); ++i) {
+    if (!emitConjuncts(i))
       return false;
     if (code.size() >= rt::Program::MaxInstructions) {
       diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,

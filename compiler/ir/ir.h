@@ -115,6 +115,19 @@ struct ActionScope {
 
 enum class Effect { Permit, Forbid };
 
+/// One conjunct of a policy (Policy::conjuncts). Its range is where it was
+/// written: ranges are per policy here, unlike nodes' ranges, which keep
+/// their first occurrence (nodes are hash-consed across policies).
+struct Conjunct {
+  enum class Kind : uint8_t { Principal, Action, Resource, When, Unless };
+  Kind kind = Kind::When;
+  /// When/Unless: the node that must be true (Unless: the negation of the
+  /// clause); unused for scopes (the VM tests those itself).
+  NodeId node = 0;
+  /// The scope clause, the `when` operand, or the expression in `unless`.
+  SourceRange range;
+};
+
 struct Policy {
   std::string id;
   Effect effect = Effect::Permit;
@@ -128,6 +141,12 @@ struct Policy {
   /// a Bool (a lone `when { 1 }`); evaluators check the result.
   NodeId body = 0;
   SourceRange range;
+  /// The policy's conjuncts in evaluation order, for explanations
+  /// (docs/explain.md): the scopes that are not `Any`, then per `when` its
+  /// top-level `&&` operands, per `unless` the whole negated clause. The
+  /// policy is satisfied iff each of them, evaluated in this order until one
+  /// is false or errors, is true.
+  std::vector<Conjunct> conjuncts;
 };
 
 /// An interned entity uid.

@@ -71,6 +71,17 @@ private:
   std::optional<NodeId> lowerActionScope(const ast::ActionScope &s, ActionScope &out);
   SymbolId uidOf(const ast::EntityUid &u) { return m.internEntity(u.type.str(), u.id); }
 
+  /// Appends the top-level `&&` operands of `e` as When conjuncts.
+  void addWhenConjuncts(const ast::Expr &e, std::vector<Conjunct> &out) {
+    if (const auto *b = llvm::dyn_cast<ast::Binary>(&e);
+        b && b->getOp() == ast::BinaryOp::And) {
+      addWhenConjuncts(*b->getLhs(), out);
+      addWhenConjuncts(*b->getRhs(), out);
+      return;
+    }
+    out.push_back({Conjunct::Kind::When, lowerExpr(e), e.getRange()});
+  }
+
   Module &m;
   DiagnosticEngine &diags;
 };
@@ -434,11 +445,24 @@ bool Lowerer::lowerPolicy(const ast::Policy &p, const std::string &id,
   for (const std::optional<NodeId> &scope : {principal, action, resource})
     if (scope)
       conjoin(*scope, p.range);
+  using CK = Conjunct::Kind;
+  if (principal)
+    out.conjuncts.push_back({CK::Principal, 0, p.principal.range});
+  if (action)
+    out.conjuncts.push_back({CK::Action, 0, p.action.range});
+  if (resource)
+    out.conjuncts.push_back({CK::Resource, 0, p.resource.range});
   std::optional<NodeId> conditions;
   for (const ast::Condition &c : p.conditions) {
     NodeId body = lowerExpr(*c.body);
     if (!c.isWhen)
       body = mkNot(body, c.range);
+    if (c.isWhen)
+      // The top-level `&&` operands, left to right (lowering is
+      // deterministic and hash-consed: each is the node the body uses).
+      addWhenConjuncts(*c.body, out.conjuncts);
+    else
+      out.conjuncts.push_back({CK::Unless, body, c.body->getRange()});
     if (!cond && !yieldsBool(body))
       // `when { e }` alone must still check that `e` is a Bool.
       cond = boolLit(true, p.range);

@@ -27,6 +27,7 @@
 
 #include "larch/decision.h"
 #include "larch/diagnostic.h"
+#include "larch/explain.h"
 #include "larch/request.h"
 
 #include <memory>
@@ -215,6 +216,12 @@ public:
   /// allowed. With the compiled evaluator and a reused scratch this does not
   /// allocate.
   bool decide(const PreparedRequest &request, DecisionScratch &scratch) const;
+  /// Decides like `decide` (the result is in `scratch`) and, in the same
+  /// run, explains the decision into `out`: every candidate policy, whether
+  /// it was satisfied, and for one that was not, its first condition that
+  /// was false (docs/explain.md). Allocates; returns whether it is allowed.
+  bool explain(const PreparedRequest &request, DecisionScratch &scratch,
+               Explanation &out) const;
 
   /// Counts successful loads (each publishes a new state).
   uint64_t getGeneration() const;

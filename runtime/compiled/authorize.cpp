@@ -44,8 +44,16 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   }
   bool anyForbid = false;
   EvalError error;
+  const bool record = scratch.recordOutcomes;
+  if (record) {
+    scratch.outcomes.clear();
+    scratch.outcomesRecorded = true;
+  }
   for (uint32_t p : candidates) {
-    switch (evaluatePolicy(program, p, checkScope, world, scratch, error)) {
+    PolicyOutcome outcome = evaluatePolicy(program, p, checkScope, world, scratch, error);
+    if (record) // explanations only (docs/explain.md)
+      scratch.outcomes.push_back(static_cast<uint8_t>(outcome));
+    switch (outcome) {
     case PolicyOutcome::NotSatisfied:
       break;
     case PolicyOutcome::Satisfied:

@@ -256,6 +256,11 @@ std::string Program::dump() const {
     os << ", ";
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
+    static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
+                                                "unless"};
+    for (const ConjunctInfo &c : getConjuncts(p))
+      os << "    conjunct " << ConjunctKinds[static_cast<int>(c.kind)] << " @" << c.entry
+         << " bytes " << c.range.begin << ".." << c.range.end << '\n';
   }
   os << "code:\n";
   static const char *const VarNames[] = {"principal", "action", "resource", "context"};
@@ -349,7 +354,9 @@ void Program::buildEntries() {
     e.scopeEntry = policies[i].scopeEntry;
     e.bodyEntry = policies[i].bodyEntry;
     // The code generator emits each policy's code contiguously, in order.
+    // The conjuncts' code follows the last policy's.
     e.codeEnd = i + 1 < policies.size() ? policies[i + 1].scopeEntry
+                : !conjuncts.empty()    ? conjuncts.front().entry
                                         : static_cast<uint32_t>(code.size());
     e.isForbid = policies[i].isForbid;
   }

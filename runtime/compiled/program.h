@@ -61,6 +61,25 @@ struct PolicyInfo {
   uint32_t bodyEntry = 0;
   /// The whole policy in the source.
   SourceRange range;
+  /// Its conjuncts: Program::getConjuncts()[firstConjunct, + numConjuncts).
+  uint32_t firstConjunct = 0;
+  uint32_t numConjuncts = 0;
+};
+
+/// One conjunct of a policy, for explanations (docs/explain.md): the scopes
+/// that are not `Any`, then the top-level `&&` operands of each `when` and
+/// each whole `unless`, in evaluation order. Its code, apart from the
+/// policies' code (never run by a plain decision), is
+///     entry: <the conjunct> Return       (a scope: Scope*, Const true, Return)
+/// sharing the program's memo slots, so run after a decision in the same
+/// scratch it reads the values that decision computed.
+struct ConjunctInfo {
+  enum class Kind : uint8_t { Principal, Action, Resource, When, Unless };
+  Kind kind = Kind::When;
+  uint32_t entry = 0;
+  /// Where it was written (for `unless`, the expression inside the clause).
+  SourceRange range;
+  bool isScope() const { return kind <= Kind::Resource; }
 };
 
 // ----------------------------------------------------------------------------
@@ -254,6 +273,13 @@ public:
   void buildEntries();
   llvm::ArrayRef<PolicyEntry> getEntries() const { return entries; }
 
+  /// Every policy's conjuncts (PolicyInfo::firstConjunct).
+  std::vector<ConjunctInfo> &getConjuncts() { return conjuncts; }
+  llvm::ArrayRef<ConjunctInfo> getConjuncts() const { return conjuncts; }
+  llvm::ArrayRef<ConjunctInfo> getConjuncts(const PolicyInfo &p) const {
+    return llvm::ArrayRef<ConjunctInfo>(conjuncts).slice(p.firstConjunct, p.numConjuncts);
+  }
+
   /// Arena holding constant payloads (strings, sets, records, ipaddrs).
   Arena &getConstantArena() { return constantArena; }
 
@@ -297,6 +323,7 @@ private:
   SymbolTable symbols;
   std::vector<PolicyInfo> policies;
   std::vector<PolicyEntry> entries;
+  std::vector<ConjunctInfo> conjuncts;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;
   Arena constantArena;

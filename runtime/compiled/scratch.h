@@ -49,6 +49,12 @@ public:
   std::vector<uint32_t> candidates;
   std::vector<uint32_t> reasons;
   std::vector<PolicyErrorRec> errors;
+  /// Explanations (docs/explain.md): while `recordOutcomes` is set, decide
+  /// records each candidate's PolicyOutcome in `outcomes` (parallel to
+  /// `candidates`) and sets `outcomesRecorded`.
+  bool recordOutcomes = false;
+  bool outcomesRecorded = false;
+  std::vector<uint8_t> outcomes;
 
   // VM state (vm.cpp). A memo slot holds a value for the decision whose
   // `epoch` it records; the caller advances `epoch` (never to 0, which no

@@ -1,7 +1,7 @@
 //===- runtime/compiled/vm.cpp - The compiled-policy interpreter -----------===//
 //
 // Phase: runtime (evaluation).
-// Entry points: evaluatePolicy, formatEvalError (see vm.h).
+// Entry points: evaluatePolicy, evaluateConjunct, formatEvalError (see vm.h).
 // Depends on program.h, prepared_request.h (World), scratch.h and the
 // builtins; never on grammar/ or compiler/.
 //
@@ -60,14 +60,19 @@ bool isComparable(Kind k) {
 
 } // namespace
 
-PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
-                             const World &world, EvalScratch &scratch, EvalError &error) {
+namespace {
+
+/// The dispatch loop, from instruction `pc` to the Return (or error) that
+/// ends it. Inlined into its two callers, so a decision's copy is the loop
+/// alone.
+[[gnu::always_inline]] inline PolicyOutcome run(const Program &program, uint32_t pc,
+                                                const World &world, EvalScratch &scratch,
+                                                EvalError &error) {
   if (scratch.stack.size() < program.getMaxStackDepth() ||
       scratch.memo.size() < program.getNumMemoSlots())
     scratch.reserveFor(program); // once per program and scratch
   if (scratch.epoch == 0)
     scratch.epoch = 1; // no memo slot is valid for epoch 0 (scratch.h)
-  const PolicyEntry &info = program.getEntries()[policy];
   const PreparedRequest &request = world.getRequest();
   const Insn *code = program.getCode().data();
   const Val *constants = program.getConstants().data();
@@ -75,7 +80,6 @@ PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool check
   Val *sp = base; // next free slot
   EvalScratch::MemoSlot *memo = scratch.memo.data();
   const uint32_t epoch = scratch.epoch;
-  uint32_t pc = checkScope ? info.scopeEntry : info.bodyEntry;
 
   // Records an error raised by the instruction just executed (pc - 1).
   auto fail = [&](ErrorCode code, uint32_t detail, const Val &a, const Val &b) {
@@ -356,6 +360,35 @@ PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool check
     }
     }
   }
+}
+
+} // namespace
+
+PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
+                             const World &world, EvalScratch &scratch, EvalError &error) {
+  const PolicyEntry &info = program.getEntries()[policy];
+  return run(program, checkScope ? info.scopeEntry : info.bodyEntry, world, scratch, error);
+}
+
+PolicyOutcome evaluateConjunct(const Program &program, const ConjunctInfo &conjunct,
+                               const World &world, EvalScratch &scratch, EvalError &error) {
+  return run(program, conjunct.entry, world, scratch, error);
+}
+
+int findFailingConjunct(const Program &program, uint32_t policy, bool skipScopes,
+                        const World &world, EvalScratch &scratch, PolicyOutcome &outcome,
+                        EvalError &error) {
+  llvm::ArrayRef<ConjunctInfo> conjuncts =
+      program.getConjuncts(program.getPolicies()[policy]);
+  for (size_t k = 0; k < conjuncts.size(); ++k) {
+    if (skipScopes && conjuncts[k].isScope())
+      continue;
+    outcome = evaluateConjunct(program, conjuncts[k], world, scratch, error);
+    if (outcome != PolicyOutcome::Satisfied)
+      return static_cast<int>(k);
+  }
+  outcome = PolicyOutcome::Satisfied;
+  return -1;
 }
 
 // ----------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 //===- runtime/compiled/vm.h - Evaluating compiled conditions ------*- C++ -*-===//
 //
 // Phase: runtime (evaluation).
-// Entry points: evaluatePolicy, formatEvalError.
+// Entry points: evaluatePolicy, evaluateConjunct, formatEvalError.
 // Depends on program.h, prepared_request.h (World) and scratch.h; never on
 // grammar/ or compiler/.
 //
@@ -27,6 +27,22 @@ enum class PolicyOutcome : uint8_t { NotSatisfied, Satisfied, Error };
 /// (EvalScratch::reserveFor).
 PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
                              const World &world, EvalScratch &scratch, EvalError &error);
+
+/// Evaluates one conjunct of a policy (Program::getConjuncts) with the same
+/// loop: Satisfied if it is true, NotSatisfied if false. Run after a
+/// decision in the same scratch (same epoch), it reuses the values that
+/// decision memoised (explanations, docs/explain.md).
+PolicyOutcome evaluateConjunct(const Program &program, const ConjunctInfo &conjunct,
+                               const World &world, EvalScratch &scratch, EvalError &error);
+
+/// The first conjunct of `policy` (its index in Program::getConjuncts(info))
+/// that is false (`outcome` NotSatisfied) or errors (Error, with `error`),
+/// evaluating them in order with evaluateConjunct; scope conjuncts are
+/// skipped when `skipScopes` (the decision index proved them). -1 if every
+/// conjunct is true.
+int findFailingConjunct(const Program &program, uint32_t policy, bool skipScopes,
+                        const World &world, EvalScratch &scratch, PolicyOutcome &outcome,
+                        EvalError &error);
 
 /// The message of an evaluation error, worded as the reference evaluator
 /// words it (Cedar's wording).

@@ -1,0 +1,161 @@
+// Public API implementation of larch/engine.h and larch/explain.h:
+// Engine::explain. It decides through Engine::decide with the scratch asked to
+// record each candidate's outcome (rt::decide, the same run that makes the
+// decision), then, for each candidate that was not satisfied or errored, runs
+// its conjuncts' code (codegen's side table, rt::Program::getConjuncts) in
+// the same VM and scratch to find the first that is false or errors. Policy
+// names and source locations come from the snapshot's parsed policies.
+// See docs/explain.md.
+#include "compiler/engine_impl.h"
+
+#include "runtime/compiled/vm.h"
+
+#include "llvm/ADT/STLExtras.h"
+
+#include <cassert>
+
+namespace larch {
+
+std::string SourceLocation::str() const {
+  return file + ":" + std::to_string(line) + ":" + std::to_string(column);
+}
+
+const char *getCandidateStatusName(CandidateStatus status) {
+  switch (status) {
+  case CandidateStatus::Satisfied:
+    return "satisfied";
+  case CandidateStatus::NotSatisfied:
+    return "not_satisfied";
+  case CandidateStatus::Error:
+    return "error";
+  }
+  return "error";
+}
+
+namespace {
+
+SourceLocation locate(const SourceManager &sources, SourceRange r) {
+  SourceLocation loc;
+  if (!r.isValid())
+    return loc;
+  LineColumn lc = sources.getLineColumn(r.file, r.begin);
+  loc.file = sources.getName(r.file).str();
+  loc.line = lc.line;
+  loc.column = lc.column;
+  return loc;
+}
+
+std::string textOf(const SourceManager &sources, SourceRange r) {
+  if (!r.isValid())
+    return "";
+  llvm::StringRef text = sources.getText(r.file);
+  if (r.begin >= text.size() || r.end < r.begin)
+    return "";
+  return text.slice(r.begin, r.end).str();
+}
+
+const char *conjunctKindName(rt::ConjunctInfo::Kind k) {
+  switch (k) {
+  case rt::ConjunctInfo::Kind::Principal:
+    return "principal";
+  case rt::ConjunctInfo::Kind::Action:
+    return "action";
+  case rt::ConjunctInfo::Kind::Resource:
+    return "resource";
+  case rt::ConjunctInfo::Kind::When:
+    return "when";
+  case rt::ConjunctInfo::Kind::Unless:
+    return "unless";
+  }
+  return "when";
+}
+
+} // namespace
+
+bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
+                     Explanation &out) const {
+  out = Explanation();
+  rt::EvalScratch &eval = scratch.impl->eval;
+  eval.recordOutcomes = true;
+  eval.outcomesRecorded = false;
+  bool allowed = decide(request, scratch);
+  eval.recordOutcomes = false;
+  out.allowed = allowed;
+
+  const PreparedRequest::Impl &p = *request.impl;
+  const engine::Snapshot &snap = *p.snapshot;
+  const engine::PolicyState &policies = *snap.policies;
+  const rt::Program &program = *policies.program;
+  out.numPolicies = program.getPolicies().size();
+  out.allCandidates = impl->evaluator == Evaluator::CompiledAllCandidates;
+  if (!p.ok) {
+    out.note = "the request was not read: " + p.error;
+    return allowed;
+  }
+  if (p.forReference) {
+    out.note = "explanations need the compiled engine (the reference evaluator decided)";
+    return allowed;
+  }
+  if (!eval.outcomesRecorded) {
+    out.note = "no policy was evaluated";
+    return allowed;
+  }
+  assert(eval.outcomes.size() == eval.candidates.size() && "one outcome per candidate");
+  out.available = true;
+
+  const SourceManager &sources = *policies.parsed->sources;
+  rt::World world(p.prepared);
+  bool skipScopes = !out.allCandidates;
+  llvm::ArrayRef<rt::PolicyErrorRec> errors = eval.errors;
+  for (size_t i = 0; i < eval.candidates.size(); ++i) {
+    uint32_t policy = eval.candidates[i];
+    auto outcome = static_cast<rt::PolicyOutcome>(eval.outcomes[i]);
+    const rt::PolicyInfo &info = program.getPolicies()[policy];
+    PolicyExplanation &e = out.candidates.emplace_back();
+    e.policyId = info.id;
+    e.isForbid = info.isForbid;
+    e.location = locate(sources, info.range);
+    if (policy < policies.instances.size()) {
+      const reference::PolicyInstance &inst = policies.instances[policy];
+      // A link is named by its link id; only static policies carry `@id`.
+      if (inst.policy && !inst.policy->isTemplate())
+        if (const ast::Annotation *a = inst.policy->findAnnotation("id"))
+          e.annotatedId = a->value.str();
+    }
+    switch (outcome) {
+    case rt::PolicyOutcome::Satisfied:
+      e.status = CandidateStatus::Satisfied;
+      continue;
+    case rt::PolicyOutcome::NotSatisfied:
+      e.status = CandidateStatus::NotSatisfied;
+      break;
+    case rt::PolicyOutcome::Error: {
+      e.status = CandidateStatus::Error;
+      const rt::PolicyErrorRec *rec = llvm::find_if(
+          errors, [&](const rt::PolicyErrorRec &r) { return r.policy == policy; });
+      if (rec != errors.end()) {
+        const rt::EvalError &err = rec->error;
+        e.errorMessage = rt::formatEvalError(err, program, world);
+        e.errorLocation = locate(sources, program.getRange(err.pc));
+      }
+      break;
+    }
+    }
+    // The first conjunct that is false (or raises the error), run after the
+    // decision in its scratch: same program, same memo slots.
+    rt::PolicyOutcome found;
+    rt::EvalError error;
+    int k = rt::findFailingConjunct(program, policy, skipScopes, world, eval, found, error);
+    if (k < 0)
+      continue; // cannot happen: the conjuncts are the policy (tested)
+    const rt::ConjunctInfo &c = program.getConjuncts(info)[static_cast<size_t>(k)];
+    ConditionExplanation cond;
+    cond.kind = conjunctKindName(c.kind);
+    cond.text = textOf(sources, c.range);
+    cond.location = locate(sources, c.range);
+    e.condition = std::move(cond);
+  }
+  return allowed;
+}
+
+} // namespace larch
