@@ -149,6 +149,16 @@ bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
     if (k < 0)
       continue; // cannot happen: the conjuncts are the policy (tested)
     const rt::ConjunctInfo &c = program.getConjuncts(info)[static_cast<size_t>(k)];
+    // An instruction's range is its IR node's first occurrence (nodes are
+    // shared across policies): keep it only if it lies in this conjunct.
+    if (e.status == CandidateStatus::Error) {
+      auto it = llvm::find_if(errors, [&](const rt::PolicyErrorRec &r) {
+        return r.policy == policy;
+      });
+      SourceRange at = it != errors.end() ? program.getRange(it->error.pc) : SourceRange();
+      if (!(at.file == c.range.file && at.begin >= c.range.begin && at.end <= c.range.end))
+        e.errorLocation = locate(sources, c.range);
+    }
     ConditionExplanation cond;
     cond.kind = conjunctKindName(c.kind);
     cond.text = textOf(sources, c.range);
