@@ -46,9 +46,12 @@ std::unique_ptr<Compiled> compile(llvm::StringRef text) {
   return c;
 }
 
+/// Occurrences of `op` in the policies' code (not in the conjuncts' code
+/// that follows it, which only explanations run).
 size_t countOps(const rt::Program &p, rt::Opcode op) {
+  size_t end = p.getConjuncts().empty() ? p.getCode().size() : p.getConjuncts()[0].entry;
   size_t n = 0;
-  for (const rt::Insn &in : p.getCode())
+  for (const rt::Insn &in : p.getCode().take_front(end))
     n += in.op == op;
   return n;
 }
