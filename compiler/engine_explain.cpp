@@ -12,6 +12,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <algorithm>
 #include <cassert>
 
 namespace larch {
@@ -52,6 +53,55 @@ std::string textOf(const SourceManager &sources, SourceRange r) {
   if (r.begin >= text.size() || r.end < r.begin)
     return "";
   return text.slice(r.begin, r.end).str();
+}
+
+/// `r` widened over the parentheses it leaves open or unopened: the parser's
+/// range of `(a && b) || c` starts at `a`, inside the parenthesis.
+SourceRange balanced(const SourceManager &sources, SourceRange r) {
+  if (!r.isValid())
+    return r;
+  llvm::StringRef text = sources.getText(r.file);
+  if (r.end > text.size() || r.begin > r.end)
+    return r;
+  for (int round = 0; round < 64; ++round) {
+    int depth = 0, lowest = 0;
+    bool inString = false;
+    for (uint32_t i = r.begin; i < r.end; ++i) {
+      char c = text[i];
+      if (inString) {
+        if (c == '\\')
+          ++i;
+        else if (c == '"')
+          inString = false;
+      } else if (c == '"') {
+        inString = true;
+      } else if (c == '(') {
+        ++depth;
+      } else if (c == ')') {
+        lowest = std::min(lowest, --depth);
+      }
+    }
+    if (lowest < 0) { // a `)` without its `(`: take in the `(` before
+      uint32_t b = r.begin;
+      while (b > 0 && (text[b - 1] == ' ' || text[b - 1] == '\t' || text[b - 1] == '\n' ||
+                       text[b - 1] == '\r'))
+        --b;
+      if (b == 0 || text[b - 1] != '(')
+        return r;
+      r.begin = b - 1;
+    } else if (depth > 0) { // a `(` left open: take in the `)` after
+      uint32_t e = r.end;
+      while (e < text.size() && (text[e] == ' ' || text[e] == '\t' || text[e] == '\n' ||
+                                 text[e] == '\r'))
+        ++e;
+      if (e == text.size() || text[e] != ')')
+        return r;
+      r.end = e + 1;
+    } else {
+      return r;
+    }
+  }
+  return r;
 }
 
 const char *conjunctKindName(rt::ConjunctInfo::Kind k) {
@@ -160,9 +210,10 @@ bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
         e.errorLocation = locate(sources, c.range);
     }
     ConditionExplanation cond;
+    SourceRange written = balanced(sources, c.range);
     cond.kind = conjunctKindName(c.kind);
-    cond.text = textOf(sources, c.range);
-    cond.location = locate(sources, c.range);
+    cond.text = textOf(sources, written);
+    cond.location = locate(sources, written);
     e.condition = std::move(cond);
   }
   return allowed;

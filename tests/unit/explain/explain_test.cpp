@@ -397,3 +397,41 @@ TEST(Explain, PropertyOverTheCorpus) {
   EXPECT_GT(counts.notSatisfied, 1000u);
   EXPECT_EQ(counts.checked, counts.notSatisfied);
 }
+
+// Shared sub-expressions are one IR node with one memo slot and the range of
+// their first occurrence: each policy still gets its own conjunct and its own
+// locations, and a memoised `&&` (whose branches a later policy skips) is
+// still explained operand by operand.
+TEST(Explain, SharedExpressionsKeepTheirOwnLocations) {
+  Engine engine;
+  ASSERT_TRUE(engine
+                  .loadPolicyText("s.cedar", R"(@id("a")
+permit(principal, action, resource) when { context.x > 1 && context.y };
+@id("b")
+permit(principal, action, resource) when { context.x > 1 && context.y };
+@id("c")
+permit(principal, action, resource) when { (context.x > 1 && context.y) || context.z };
+@id("d")
+forbid(principal, action, resource) when { context.missing > 1 };
+@id("e")
+forbid(principal, action, resource) when { context.missing > 1 };
+)")
+                  .ok);
+  Explained e = explainOne(engine, request("u", R"({"x": 5, "y": false, "z": false})"));
+  ASSERT_TRUE(e.why.available);
+  const PolicyExplanation *a = find(e.why, "a"), *b = find(e.why, "b"), *c = find(e.why, "c");
+  ASSERT_TRUE(a && b && c && a->condition && b->condition && c->condition);
+  EXPECT_EQ(a->condition->text, "context.y");
+  EXPECT_EQ(a->condition->location.str(), "s.cedar:2:61");
+  EXPECT_EQ(b->condition->text, "context.y");
+  EXPECT_EQ(b->condition->location.str(), "s.cedar:4:61");
+  EXPECT_EQ(c->condition->text, "(context.x > 1 && context.y) || context.z");
+  EXPECT_EQ(c->condition->location.str(), "s.cedar:6:44");
+  const PolicyExplanation *d = find(e.why, "d"), *f = find(e.why, "e");
+  ASSERT_TRUE(d && f);
+  EXPECT_EQ(d->status, CandidateStatus::Error);
+  EXPECT_EQ(f->status, CandidateStatus::Error);
+  EXPECT_EQ(d->errorLocation.line, 8u);
+  EXPECT_EQ(f->errorLocation.line, 10u); // not the first occurrence's line
+  EXPECT_EQ(d->errorMessage, f->errorMessage);
+}
