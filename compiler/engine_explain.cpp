@@ -179,17 +179,20 @@ bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
     case rt::PolicyOutcome::NotSatisfied:
       e.status = CandidateStatus::NotSatisfied;
       break;
-    case rt::PolicyOutcome::Error: {
+    case rt::PolicyOutcome::Error:
       e.status = CandidateStatus::Error;
+      break;
+    }
+    // The decision's own error record (formatted as Decision::errors is).
+    SourceRange errorAt;
+    if (e.status == CandidateStatus::Error) {
       const rt::PolicyErrorRec *rec = llvm::find_if(
           errors, [&](const rt::PolicyErrorRec &r) { return r.policy == policy; });
       if (rec != errors.end()) {
-        const rt::EvalError &err = rec->error;
-        e.errorMessage = rt::formatEvalError(err, program, world);
-        e.errorLocation = locate(sources, program.getRange(err.pc));
+        e.errorMessage = rt::formatEvalError(rec->error, program, world);
+        errorAt = program.getRange(rec->error.pc);
+        e.errorLocation = locate(sources, errorAt);
       }
-      break;
-    }
     }
     // The first conjunct that is false (or raises the error), run after the
     // decision in its scratch: same program, same memo slots.
@@ -201,14 +204,10 @@ bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
     const rt::ConjunctInfo &c = program.getConjuncts(info)[static_cast<size_t>(k)];
     // An instruction's range is its IR node's first occurrence (nodes are
     // shared across policies): keep it only if it lies in this conjunct.
-    if (e.status == CandidateStatus::Error) {
-      auto it = llvm::find_if(errors, [&](const rt::PolicyErrorRec &r) {
-        return r.policy == policy;
-      });
-      SourceRange at = it != errors.end() ? program.getRange(it->error.pc) : SourceRange();
-      if (!(at.file == c.range.file && at.begin >= c.range.begin && at.end <= c.range.end))
-        e.errorLocation = locate(sources, c.range);
-    }
+    if (e.status == CandidateStatus::Error &&
+        !(errorAt.file == c.range.file && errorAt.begin >= c.range.begin &&
+          errorAt.end <= c.range.end))
+      e.errorLocation = locate(sources, c.range);
     ConditionExplanation cond;
     SourceRange written = balanced(sources, c.range);
     cond.kind = conjunctKindName(c.kind);
