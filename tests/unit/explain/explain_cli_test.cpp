@@ -163,14 +163,43 @@ TEST(ExplainCli, AgreesWithTheDecisionsOfTheExample) {
       EXPECT_EQ(j["decision"] == "allow", !anyForbid && !reasons.empty()) << l;
       for (const nlohmann::json &c : e["candidates"]) {
         std::string id = c["policy"];
-        if (c["status"] == "satisfied")
+        if (c["status"] == "satisfied") {
           EXPECT_TRUE(reasons.count(id) || (anyForbid && c["effect"] == "permit")) << l;
-        else
+        } else {
           EXPECT_FALSE(reasons.count(id)) << l;
-        if (c["status"] == "not_satisfied")
+        }
+        if (c["status"] == "not_satisfied") {
           EXPECT_TRUE(c.contains("condition")) << l;
+        }
       }
     }
     EXPECT_GE(explained, 10u) << r.out;
   }
+}
+
+TEST(ExplainCli, UnlessAndScopesInTheTextForm) {
+  std::filesystem::path dir = std::filesystem::path(LARCH_BINARY_DIR) / "explain-cli-test";
+  std::filesystem::create_directories(dir);
+  std::string path = (dir / "unless.cedar").string();
+  std::ofstream(path) << R"(@id("office-hours")
+forbid(principal, action, resource)
+unless { context.weekday && context.hour < 18 };
+@id("admins")
+permit(principal in Group::"admins", action, resource);
+)";
+  std::string request =
+      R"({"principal":{"type":"User","id":"bob"},"action":{"type":"Action","id":"read"},"resource":{"type":"Doc","id":"d"},"context":{"weekday":true,"hour":9}})"
+      "\n";
+  CliRun r = larch::testlib::runLarch(
+      "eval --format decision --explain=text --engine all-candidates --policies " + path,
+      request);
+  EXPECT_NE(r.out.find("forbid office-hours (" + path + ":1:1): not satisfied: " + path +
+                       ":3:10 `unless { context.weekday && context.hour < 18 }`: "
+                       "`context.weekday && context.hour < 18` is true"),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("permit admins (" + path + ":4:1): not satisfied: " + path +
+                       ":5:8 principal scope `principal in Group::\"admins\"` does not hold"),
+            std::string::npos)
+      << r.out;
 }
