@@ -15,5 +15,5 @@ echo
 echo "== larch eval: agent tool calls (stdlib-policies/agent-tools/requests.jsonl)"
 echo "   (the last request has a bad IP address on purpose: it is reported, exit code 1)"
 dir=stdlib-policies/agent-tools
-"$larch" eval --policies "$dir/policies.cedar" --schema "$dir/schema.cedarschema" \
+"$larch" eval --format decision --policies "$dir/policies.cedar" --schema "$dir/schema.cedarschema" \
   --entities "$dir/entities.json" < "$dir/requests.jsonl" || true

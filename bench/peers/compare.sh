@@ -78,15 +78,17 @@ for w in "${workloads[@]}"; do
     "$gen" --scenario "$scenario" --entities "$size" --requests "$requests" --seed 1 --out "$dir"
   fi
   args=(--policies "$dir/policies.cedar" --entities "$dir/entities.json")
-  "$larch" eval "${args[@]}" <"$dir/requests.jsonl" >"$dir/larch-decisions.jsonl"
+  # The compact decision lines (not records): what cedar_bench.mjs compares.
+  eval_args=(--format decision "${args[@]}")
+  "$larch" eval "${eval_args[@]}" <"$dir/requests.jsonl" >"$dir/larch-decisions.jsonl"
   # Deciding time only: minus a run on no input (start-up and loading).
   # The requests repeated to about 20,000 lines, so CPU time is well above
   # the timer's resolution.
   reps=$(( (20000 + requests - 1) / requests ))
   for _ in $(seq "$reps"); do cat "$dir/requests.jsonl"; done >"$dir/requests-repeated.jsonl"
   eval_lines=$(wc -l <"$dir/requests-repeated.jsonl")
-  eval_full=$(cpu_best_of_3 "$dir/requests-repeated.jsonl" "$larch" eval "${args[@]}")
-  eval_empty=$(cpu_best_of_3 /dev/null "$larch" eval "${args[@]}")
+  eval_full=$(cpu_best_of_3 "$dir/requests-repeated.jsonl" "$larch" eval "${eval_args[@]}")
+  eval_empty=$(cpu_best_of_3 /dev/null "$larch" eval "${eval_args[@]}")
   eval_cpu=$(awk -v a="$eval_full" -v b="$eval_empty" 'BEGIN{d = a - b; print (d > 0 ? d : 0)}')
   "$larch" bench "${args[@]}" --requests "$dir/requests.jsonl" --passes "$passes" --json \
     >"$dir/larch-bench.json"

@@ -1,6 +1,8 @@
 // Audit: investigator queries over a decision log (see audit_trace.h).
 #include "compiler/audit/audit_trace.h"
 
+#include "compiler/json/request_json.h"
+
 #include "llvm/Support/MemoryBuffer.h"
 
 #include <initializer_list>
@@ -190,10 +192,20 @@ std::string TraceQuery::describe() const {
   return out.empty() ? "every record" : out;
 }
 
+/// True if `owner` (an entity's text, `Human::"alice"`) is `query`, or its
+/// id is (so `--owner alice` finds `Human::"alice"`).
+static bool ownerMatches(const std::string &owner, const std::string &query) {
+  if (owner == query)
+    return true;
+  std::string why;
+  std::optional<runtime::EntityUid> uid = json::parseEntityUidText(owner, why);
+  return uid && uid->id == query;
+}
+
 bool matchesQuery(const Json &record, const TraceQuery &query) {
   if (!query.decision.empty() && getString(record, {"decision_id"}) != query.decision)
     return false;
-  if (!query.owner.empty() && getString(record, {"agent", "owner"}) != query.owner)
+  if (!query.owner.empty() && !ownerMatches(getString(record, {"agent", "owner"}), query.owner))
     return false;
   if (!query.approval.empty() &&
       getString(record, {"agent", "approval", "id"}) != query.approval)

@@ -27,7 +27,7 @@ struct TraceQuery {
   /// `agent.instance`, or any hop of `delegation` (the instance executed
   /// or delegated).
   std::string instance;
-  std::string owner;      // `agent.owner`
+  std::string owner;      // `agent.owner`, or the id of its `Type::"id"`
   std::string approval;   // `agent.approval.id`
   std::string originator; // the first hop of `delegation`
   std::string decision;   // `decision_id`

@@ -77,32 +77,37 @@ void setObligations(const Obligations &from, std::vector<Obligation> &to) {
 
 } // namespace
 
-ContextSummary summariseContext(const Json &request, const std::vector<std::string> &keys) {
-  ContextSummary out;
-  out.fields = Json::object();
+RequestSummary summariseRequestTree(std::string_view requestJson,
+                                    const std::vector<std::string> &keys) {
+  RequestSummary out;
+  Json request = Json::parse(requestJson.begin(), requestJson.end(), nullptr,
+                             /*allow_exceptions=*/false);
+  if (!request.is_object())
+    return out;
+  readEntity(request, "principal", out.principal);
+  readEntity(request, "action", out.action);
+  readEntity(request, "resource", out.resource);
   static const Json empty = Json::object();
   const Json *context = &empty;
-  if (request.is_object()) {
-    auto it = request.find("context");
-    if (it != request.end())
-      context = &*it;
-  }
+  auto it = request.find("context");
+  if (it != request.end())
+    context = &*it;
   if (!context->is_object())
     return out;
   if (llvm::Expected<std::string> digest = canonicalDigest(*context))
-    out.digest = std::move(*digest);
+    out.contextDigest = std::move(*digest);
   else
     llvm::consumeError(digest.takeError());
   for (const std::string &key : keys) {
-    auto it = context->find(key);
-    if (it == context->end())
+    auto field = context->find(key);
+    if (field == context->end())
       continue;
     std::string scratch;
-    if (llvm::Error e = writeCanonicalJson(*it, scratch)) {
+    if (llvm::Error e = writeCanonicalJson(*field, scratch)) {
       llvm::consumeError(std::move(e));
       continue;
     }
-    out.fields[key] = *it;
+    out.loggedContext[key] = *field;
   }
   return out;
 }
@@ -124,18 +129,14 @@ void RecordBuilder::refresh() {
       names.emplace(ids[i], policyNames[i]);
 }
 
-void RecordBuilder::fillRequest(const Json &request, DecisionRecord &record) {
+void RecordBuilder::fillRequest(std::string_view requestJson, DecisionRecord &record) {
   record.policySetDigest = digest;
-  if (request.is_object()) {
-    readEntity(request, "principal", record.principal);
-    readEntity(request, "action", record.action);
-    readEntity(request, "resource", record.resource);
-  } else {
-    record.principal = record.action = record.resource = {};
-  }
-  ContextSummary context = summariseContext(request, loggedKeys);
-  record.contextDigest = std::move(context.digest);
-  record.loggedContext = std::move(context.fields);
+  RequestSummary summary = summariser.summarise(requestJson, loggedKeys);
+  record.principal = std::move(summary.principal);
+  record.action = std::move(summary.action);
+  record.resource = std::move(summary.resource);
+  record.contextDigest = std::move(summary.contextDigest);
+  record.loggedContext = std::move(summary.loggedContext);
 }
 
 void RecordBuilder::stamp(const std::string &time, DecisionRecord &record) {
@@ -155,9 +156,7 @@ void RecordBuilder::build(std::string_view requestJson, const PreparedRequest &r
                           const DecisionScratch &scratch, uint64_t evalNanos,
                           DecisionRecord &record) {
   refresh();
-  Json parsed = Json::parse(requestJson.begin(), requestJson.end(), nullptr,
-                            /*allow_exceptions=*/false);
-  fillRequest(parsed, record);
+  fillRequest(requestJson, record);
   stamp(request.getTime(), record);
 
   record.agent.reset();
@@ -193,11 +192,7 @@ void RecordBuilder::build(std::string_view requestJson, const PreparedRequest &r
 void RecordBuilder::buildInvalid(std::string_view requestJson, const std::string &message,
                                  DecisionRecord &record) {
   refresh();
-  Json parsed = Json::parse(requestJson.begin(), requestJson.end(), nullptr,
-                            /*allow_exceptions=*/false);
-  if (parsed.is_discarded())
-    parsed = nullptr;
-  fillRequest(parsed, record);
+  fillRequest(requestJson, record);
   stamp("", record); // the request was not read: the clock's time
   record.agent.reset();
   record.delegation.clear();

@@ -71,7 +71,7 @@ const failedSeeds = new Set();
 function runLarch(caseDir) {
   const extra = readFileSync(join(caseDir, 'larch.args'), 'utf8')
     .split('\n').filter((l) => l !== '');
-  const args = ['eval', '--policies', join(caseDir, 'policies.cedar'),
+  const args = ['eval', '--format', 'decision', '--policies', join(caseDir, 'policies.cedar'),
                 '--entities', join(caseDir, 'entities.json'), ...extra];
   return new Promise((done) => {
     const child = spawn(opts.larch, args, { stdio: ['pipe', 'pipe', 'pipe'] });

@@ -15,7 +15,7 @@ namespace {
 using larch::testlib::CliRun;
 
 CliRun runLarch(const std::string &args, const std::string &stdinText) {
-  return larch::testlib::runLarch("eval " + args, stdinText);
+  return larch::testlib::runLarch("eval --format decision " + args, stdinText);
 }
 
 const std::string Dir = std::string(LARCH_SOURCE_DIR) + "/stdlib-policies/agent-tools";

@@ -41,6 +41,9 @@ public:
       std::string larch = LARCH_CLI_PATH, eval = "eval";
       argv.push_back(larch.data());
       argv.push_back(eval.data());
+      std::string format = "--format", decision = "decision";
+      argv.push_back(format.data());
+      argv.push_back(decision.data());
       std::vector<std::string> copy = args;
       for (std::string &a : copy)
         argv.push_back(a.data());
@@ -169,7 +172,9 @@ TEST(EvalWatch, EveryEngineGivesTheSameAnswers) {
   std::ifstream in(dir + "/requests.jsonl");
   std::string requests((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
   auto run = [&](const char *engine) {
-    return larch::testlib::runLarch(std::string("eval --engine ") + engine + " " + args, requests);
+    return larch::testlib::runLarch(std::string("eval --format decision --engine ") + engine +
+                                        " " + args,
+                                    requests);
   };
   larch::testlib::CliRun reference = run("reference");
   EXPECT_EQ(reference.exitCode, 1) << reference.out; // one request is malformed on purpose
