@@ -5,6 +5,8 @@
 // evaluator reads its AST instances and entity store.
 #include "compiler/engine_impl.h"
 
+#include "compiler/agent/envelope_context.h"
+#include "compiler/agent/envelope_time.h"
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
 #include "compiler/validate/request_validate.h"
@@ -85,6 +87,7 @@ PreparedRequest::Impl &begin(const Engine::Impl &engine, PreparedRequest::Impl &
   p.forReference = engine.evaluator == Evaluator::Reference;
   p.requestEntities.reset();
   p.prepared.clear(*p.snapshot->flat);
+  p.hasAgent = false;
   return p;
 }
 
@@ -115,6 +118,16 @@ runtime::Request toRuntimeRequest(const rt::PreparedRequest &prepared) {
   r.resource = uid(prepared.getResource());
   r.context = world.toValue(prepared.getContext());
   return r;
+}
+
+/// Keeps the decision time and the envelope a request was read with.
+void setAgentPart(PreparedRequest::Impl &p, const agent::AgentPart &part) {
+  p.timeMillis = part.timeMillis;
+  p.time.clear();
+  agent::appendCanonicalTime(p.time, part.timeMillis);
+  p.hasAgent = part.hasAgent;
+  if (part.hasAgent)
+    p.agent = part.envelope;
 }
 
 /// Finishes a request read into p.request (and its entities, if any).
@@ -150,10 +163,30 @@ bool Engine::prepare(const Request &request, PreparedRequest &out) const {
       return fail(p, "invalid entity type name `" + u->type + "`");
   const schema::Schema *schema = p.snapshot->data->schema.get();
   json::JsonError err;
+  // The envelope (docs/agents.md): the time, the checks, then `context.agent`.
+  agent::AgentPart part;
+  part.timeMillis = agent::readClockMillis();
+  if (!request.time.empty()) {
+    std::string why;
+    if (!agent::parseTime(request.time, part.timeMillis, why)) {
+      setAgentPart(p, part);
+      return fail(p, "time: " + why);
+    }
+  }
+  std::optional<runtime::Value> agentValue;
+  if (request.hasAgent) {
+    if (!agent::checkEnvelope(request.agent, r.principal.type, r.principal.id, part.times, err))
+      return setAgentPart(p, part), fail(p, err.str());
+    part.hasAgent = true;
+    part.envelope = request.agent;
+    agentValue = agent::materializeAgent(part, r.principal);
+  }
+  setAgentPart(p, part);
   std::optional<json::Json> ctx = json::parseJsonText(request.contextJson, err);
   if (!ctx)
     return fail(p, "context: " + err.str());
-  std::optional<runtime::Value> context = json::parseContextJson(*ctx, r.action, schema, err);
+  std::optional<runtime::Value> context = json::parseContextJson(
+      *ctx, r.action, schema, err, agentValue ? &*agentValue : nullptr);
   if (!context)
     return fail(p, err.str());
   r.context = std::move(*context);
@@ -173,6 +206,7 @@ bool Engine::prepare(const Request &request, PreparedRequest &out) const {
 bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) const {
   PreparedRequest::Impl &p = begin(*impl, *out.impl);
   json::JsonError err;
+  int64_t clock = agent::readClockMillis();
   if (!p.forReference) {
     // Straight from the JSON text to ids and compact values (simdjson).
     const std::shared_ptr<const schema::Schema> &schema = p.snapshot->data->schema;
@@ -183,8 +217,11 @@ bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) con
       p.decoderSchema = schema;
     }
     if (!p.decoder->decode(requestJson, schema.get(), p.snapshot->data->store, p.prepared,
-                           err))
+                           err, clock)) {
+      setAgentPart(p, agent::AgentPart::at(clock));
       return fail(p, err.str());
+    }
+    setAgentPart(p, p.decoder->getAgentPart());
     if (impl->validateRequests && schema &&
         !checkAgainstSchema(*impl, p, toRuntimeRequest(p.prepared)))
       return false;
@@ -194,10 +231,13 @@ bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) con
   std::optional<json::Json> j = json::parseJsonText(requestJson, err);
   std::optional<json::ParsedRequest> req;
   if (j)
-    req = json::parseRequestJson(*j, p.snapshot->data->schema.get(), err);
-  if (!req)
+    req = json::parseRequestJson(*j, p.snapshot->data->schema.get(), err, clock);
+  if (!req) {
+    setAgentPart(p, agent::AgentPart::at(clock));
     return fail(p, err.str());
+  }
   p.request = std::move(req->request);
+  setAgentPart(p, req->agentPart);
   if (!checkAgainstSchema(*impl, p, p.request))
     return false;
   return finishPrepare(p, req->hasEntities ? &req->entities : nullptr);

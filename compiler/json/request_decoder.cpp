@@ -5,6 +5,9 @@
 // comment, so the two can be read side by side.
 #include "compiler/json/request_decoder.h"
 
+#include "compiler/agent/envelope_context.h"
+#include "compiler/agent/envelope_reader.h"
+#include "compiler/agent/envelope_simdjson.h"
 #include "compiler/json/request_json.h"
 #include "grammar/unescape.h"
 #include "runtime/compiled/builtins/builtins.h"
@@ -155,6 +158,13 @@ struct RequestDecoder::Impl {
   const schema::Schema *cachedSchema = nullptr;
   llvm::StringMap<const schema::Type *> contextTypes;
   std::string cacheKey;
+  /// Context types minus `agent`, for requests with an envelope (null: the
+  /// type has no `agent`).
+  llvm::DenseMap<const schema::Type *, schema::TypeRef> withoutAgent;
+
+  /// The last decode's decision time and envelope, and the clock to use.
+  agent::AgentPart agentPart;
+  std::optional<int64_t> clock;
 
   /// The last fallback decode's request entities (PreparedRequest may refer
   /// to them until the next decode).
@@ -221,7 +231,10 @@ struct RequestDecoder::Impl {
                    std::string_view &id);
   bool typeAndId(dom::element e, const PathNode *path, std::string_view &type,
                  std::string_view &id);
-  bool decodeContext(dom::element ctx, std::string_view actionType, std::string_view actionId);
+  bool decodeContext(dom::element ctx, std::string_view actionType, std::string_view actionId,
+                     const runtime::Value *agent);
+  bool decodeAgentPart(const dom::element *time, const dom::element *agent,
+                       std::string_view principalType, std::string_view principalId);
   const schema::Type *lookupContextType(std::string_view type, std::string_view id);
   bool decodeTyped(dom::element e, const schema::Type *expected, const PathNode *path, Val &v);
   bool decodeTypedRecord(dom::object o, const schema::Type &expected, const PathNode *path,
@@ -323,9 +336,10 @@ bool RequestDecoder::Impl::fallback(llvm::StringRef line) {
   std::optional<Json> j = parseJsonText(line, *error);
   if (!j)
     return false;
-  std::optional<ParsedRequest> req = parseRequestJson(*j, schema, *error);
+  std::optional<ParsedRequest> req = parseRequestJson(*j, schema, *error, clock);
   if (!req)
     return false;
+  agentPart = std::move(req->agentPart);
   const runtime::Request &r = req->request;
   out->setPrincipal(out->internEntity(r.principal.type, r.principal.id));
   out->setAction(out->internEntity(r.action.type, r.action.id));
@@ -432,13 +446,15 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   if (!isObject(root))
     return fail("", "a request must be a JSON object");
   dom::object o = getObject(root);
-  // ORDER: principal, action, resource, context, entities.
+  // ORDER: principal, action, resource, context, entities, then the agent
+  // part (time, agent), which is read after the principal and before the
+  // context, as the reference does.
   static constexpr std::string_view names[] = {"principal", "action", "resource", "context",
-                                               "entities"};
-  dom::element fields[5];
-  bool present[5] = {};
+                                               "entities",  "time",   "agent"};
+  dom::element fields[7];
+  bool present[7] = {};
   bool known = forEachField(o, [&](std::string_view k, dom::element v) {
-    for (int i = 0; i < 5; ++i)
+    for (int i = 0; i < 7; ++i)
       if (k == names[i]) {
         fields[i] = v;
         present[i] = true;
@@ -455,7 +471,7 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
     return bail();
 
   uint32_t ids[3];
-  std::string_view actionType, actionId;
+  std::string_view principalType, principalId, actionType, actionId;
   for (int i = 0; i < 3; ++i) {
     dom::element e = fields[i];
     if (!present[i]) {
@@ -473,7 +489,10 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
     }
     ids[i] = out->internEntity(llvm::StringRef(type.data(), type.size()),
                                llvm::StringRef(id.data(), id.size()));
-    if (i == 1) {
+    if (i == 0) {
+      principalType = type;
+      principalId = id;
+    } else if (i == 1) {
       actionType = type;
       actionId = id;
     }
@@ -482,12 +501,39 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   out->setAction(ids[1]);
   out->setResource(ids[2]);
 
+  agentPart.hasAgent = false;
+  if (!present[5] && !present[6]) {
+    agentPart.timeMillis = clock ? *clock : 0;
+  } else if (!decodeAgentPart(present[5] ? &fields[5] : nullptr,
+                              present[6] ? &fields[6] : nullptr, principalType, principalId)) {
+    return false;
+  }
+  std::optional<runtime::Value> agentValue;
+  if (agentPart.hasAgent)
+    agentValue = agent::materializeAgent(
+        agentPart, runtime::EntityUid{std::string(principalType), std::string(principalId)});
+  const runtime::Value *agent = agentValue ? &*agentValue : nullptr;
+
   if (present[3])
-    return decodeContext(fields[3], actionType, actionId);
-  if (schema)
-    return decodeContext(emptyObject, actionType, actionId);
+    return decodeContext(fields[3], actionType, actionId, agent);
+  if (schema || agent)
+    return decodeContext(emptyObject, actionType, actionId, agent);
   out->setContext(Val::record(nullptr, 0));
   return true;
+}
+
+/// The request's `time` and `agent` (compiler/agent/envelope_reader.h, the
+/// reader the reference path runs too).
+bool RequestDecoder::Impl::decodeAgentPart(const dom::element *time, const dom::element *agent,
+                                           std::string_view principalType,
+                                           std::string_view principalId) {
+  // The reader visits these members by lookup: check them for repeated keys
+  // first.
+  if ((time && !checkUnwalked(*time)) || (agent && !checkUnwalked(*agent)))
+    return false;
+  return agent::readAgentPart<agent::SimdjsonAdapter>(
+      time, agent, principalType, principalId, clock ? *clock : agent::readClockMillis(),
+      agentPart, *error);
 }
 
 /// request_json.cpp parseEntityUidText; its errors are worded by the
@@ -595,6 +641,7 @@ const schema::Type *RequestDecoder::Impl::lookupContextType(std::string_view typ
                                                             std::string_view id) {
   if (schema != cachedSchema) {
     contextTypes.clear();
+    withoutAgent.clear();
     cachedSchema = schema;
   }
   cacheKey.assign(type);
@@ -615,9 +662,14 @@ const schema::Type *RequestDecoder::Impl::lookupContextType(std::string_view typ
 
 /// request_json.cpp parseContextJson.
 bool RequestDecoder::Impl::decodeContext(dom::element ctx, std::string_view actionType,
-                                         std::string_view actionId) {
+                                         std::string_view actionId,
+                                         const runtime::Value *agent) {
   if (!isObject(ctx))
     return fail("context", "the context must be a JSON object");
+  dom::element unused;
+  if (agent && getField(ctx, "agent", unused))
+    return fail("context.agent", "the context has a member `agent`, which the agent envelope "
+                                 "would replace");
   const schema::Type *type = nullptr;
   if (schema) {
     type = lookupContextType(actionType, actionId);
@@ -625,6 +677,13 @@ bool RequestDecoder::Impl::decodeContext(dom::element ctx, std::string_view acti
       runtime::EntityUid action{std::string(actionType), std::string(actionId)};
       return fail("action", "action " + action.str() +
                                 " is not declared in the schema, so its context cannot be parsed");
+    }
+    if (agent) {
+      auto [it, added] = withoutAgent.try_emplace(type);
+      if (added)
+        it->second = agent::contextTypeWithoutAgent(*type);
+      if (it->second)
+        type = it->second.get();
     }
   }
   depth = 0;
@@ -635,6 +694,8 @@ bool RequestDecoder::Impl::decodeContext(dom::element ctx, std::string_view acti
   if (!v.is(rt::Kind::Record))
     return fail("context", "the context must be a record");
   out->setContext(v);
+  if (agent)
+    agent::addAgentToContext(*out, *agent);
   return true;
 }
 
@@ -927,7 +988,8 @@ RequestDecoder::~RequestDecoder() = default;
 
 bool RequestDecoder::decode(llvm::StringRef jsonLine, const schema::Schema *schema,
                             const runtime::EntityStore &entities, rt::PreparedRequest &out,
-                            JsonError &error) {
+                            JsonError &error, std::optional<int64_t> clockMillis) {
+  impl->clock = clockMillis;
   impl->out = &out;
   impl->schema = schema;
   impl->baseEntities = &entities;
@@ -935,8 +997,11 @@ bool RequestDecoder::decode(llvm::StringRef jsonLine, const schema::Schema *sche
   return impl->decode(jsonLine);
 }
 
+const agent::AgentPart &RequestDecoder::getAgentPart() const { return impl->agentPart; }
+
 void RequestDecoder::forgetSchema() {
   impl->contextTypes.clear();
+  impl->withoutAgent.clear();
   impl->cachedSchema = nullptr;
 }
 

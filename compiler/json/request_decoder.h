@@ -55,6 +55,7 @@
 #ifndef LARCH_COMPILER_JSON_REQUEST_DECODER_H
 #define LARCH_COMPILER_JSON_REQUEST_DECODER_H
 
+#include "compiler/agent/envelope_check.h"
 #include "compiler/json/json_value.h"
 #include "compiler/schema/schema.h"
 #include "runtime/compiled/prepared_request.h"
@@ -85,9 +86,17 @@ public:
   /// On failure returns false with `error` set, and `out` is unspecified
   /// (clear it before reuse). Request entities handed to `out` stay owned by
   /// the decoder until its next decode.
+  /// `clockMillis` is the decision time of a request without `time`; when
+  /// not given, the clock is read if the request has an envelope.
   bool decode(llvm::StringRef jsonLine, const schema::Schema *schema,
               const runtime::EntityStore &entities, rt::PreparedRequest &out,
-              JsonError &error);
+              JsonError &error, std::optional<int64_t> clockMillis = std::nullopt);
+
+  /// The last successful decode's decision time and agent envelope (already
+  /// materialised into the context as `agent`). The time is the request's
+  /// `time`, else the clock given to decode, else (a plain request decoded
+  /// without a clock) 0.
+  const agent::AgentPart &getAgentPart() const;
 
   /// The last decoded request's own entities layered over `entities`, or
   /// null if it had none (valid until the next decode).

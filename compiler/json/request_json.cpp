@@ -2,6 +2,9 @@
 // parseEntityUidText, parseContextJson (see request_json.h).
 #include "compiler/json/request_json.h"
 
+#include "compiler/agent/envelope_context.h"
+#include "compiler/agent/envelope_json.h"
+#include "compiler/agent/envelope_time.h"
 #include "compiler/json/entity_json.h"
 #include "grammar/unescape.h"
 
@@ -56,9 +59,14 @@ std::optional<EntityUid> parseEntityUidText(llvm::StringRef text,
 
 std::optional<Value> parseContextJson(const Json &j, const EntityUid &action,
                                       const schema::Schema *schema,
-                                      JsonError &error) {
+                                      JsonError &error, const Value *agent) {
   if (!j.is_object()) {
     error = {"context", "the context must be a JSON object"};
+    return std::nullopt;
+  }
+  if (agent && j.contains("agent")) {
+    error = {"context.agent", "the context has a member `agent`, which the agent envelope "
+                              "would replace"};
     return std::nullopt;
   }
   const schema::Type *type = nullptr;
@@ -70,6 +78,9 @@ std::optional<Value> parseContextJson(const Json &j, const EntityUid &action,
       return std::nullopt;
     }
   }
+  schema::TypeRef withoutAgent;
+  if (agent && type && (withoutAgent = agent::contextTypeWithoutAgent(*type)))
+    type = withoutAgent.get();
   JsonValueParser parser(schema);
   auto v = parser.parse(j, type, "context", error);
   if (!v)
@@ -78,12 +89,15 @@ std::optional<Value> parseContextJson(const Json &j, const EntityUid &action,
     error = {"context", "the context must be a record"};
     return std::nullopt;
   }
+  if (agent)
+    agent::addAgentToContext(*v, *agent);
   return v;
 }
 
 std::optional<ParsedRequest> parseRequestJson(const Json &j,
                                               const schema::Schema *schema,
-                                              JsonError &error) {
+                                              JsonError &error,
+                                              std::optional<int64_t> clockMillis) {
   if (!j.is_object()) {
     error = {"", "a request must be a JSON object"};
     return std::nullopt;
@@ -91,7 +105,7 @@ std::optional<ParsedRequest> parseRequestJson(const Json &j,
   for (auto it = j.begin(); it != j.end(); ++it) {
     const std::string &k = it.key();
     if (k != "principal" && k != "action" && k != "resource" && k != "context" &&
-        k != "entities") {
+        k != "entities" && k != "time" && k != "agent") {
       error = {k, "unknown request field `" + k + "`"};
       return std::nullopt;
     }
@@ -119,14 +133,25 @@ std::optional<ParsedRequest> parseRequestJson(const Json &j,
       return std::nullopt;
     *slots[i] = std::move(*uid);
   }
+  // ORDER: time and agent (the envelope's checks need the principal), then
+  // the context (which receives the envelope); request_decoder.cpp agrees.
+  const EntityUid &principal = out.request.principal;
+  if (!agent::readAgentPartJson(j, principal.type, principal.id,
+                                clockMillis ? *clockMillis : agent::readClockMillis(),
+                                out.agentPart, error))
+    return std::nullopt;
+  std::optional<Value> agentValue;
+  if (out.agentPart.hasAgent)
+    agentValue = agent::materializeAgent(out.agentPart, principal);
+  const Value *agent = agentValue ? &*agentValue : nullptr;
   auto ctx = j.find("context");
   if (ctx != j.end()) {
-    auto v = parseContextJson(*ctx, out.request.action, schema, error);
+    auto v = parseContextJson(*ctx, out.request.action, schema, error, agent);
     if (!v)
       return std::nullopt;
     out.request.context = std::move(*v);
-  } else if (schema) {
-    auto v = parseContextJson(Json::object(), out.request.action, schema, error);
+  } else if (schema || agent) {
+    auto v = parseContextJson(Json::object(), out.request.action, schema, error, agent);
     if (!v)
       return std::nullopt;
     out.request.context = std::move(*v);

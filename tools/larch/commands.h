@@ -16,6 +16,7 @@ int runCompile(const std::vector<std::string> &args);
 int runEval(const std::vector<std::string> &args);
 int runBench(const std::vector<std::string> &args);
 int runAudit(const std::vector<std::string> &args);
+int runMaterialize(const std::vector<std::string> &args);
 
 } // namespace larch::cli
 

@@ -23,6 +23,9 @@ commands:
   bench --policies PATH --requests FILE [--entities FILE] [--schema FILE]
                     measure load time, memory, decision latency, throughput
                     and allocations per decision
+  materialize [--schema FILE]
+                    print JSON requests read from stdin as plain Cedar JSON,
+                    the agent envelope as `context.agent`
   audit verify FILE | audit trace FILE [--instance ID ...]
                     check a decision log's hash chain; report the decisions
                     of an agent instance, owner, approval or originator
@@ -62,6 +65,8 @@ int main(int argc, char **argv) {
     return larch::cli::runBench(rest);
   if (command == "audit")
     return larch::cli::runAudit(rest);
+  if (command == "materialize")
+    return larch::cli::runMaterialize(rest);
   std::cerr << "larch: unknown command `" << command
             << "` (try `larch --help`)\n";
   return larch::cli::ExitUsage;
