@@ -5,6 +5,7 @@
 // out of here.
 #include "compiler/engine_impl.h"
 
+#include "compiler/agent/annotations.h"
 #include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
 #include "compiler/policy_loader.h"
@@ -149,6 +150,8 @@ LoadStatus loadPolicies(Engine::Impl &impl, const PolicyOptions &options, LoadFn
   auto parsed = std::make_shared<engine::ParsedPolicies>();
   DiagnosticEngine diags;
   load(*parsed->sources, parsed->loaded, diags);
+  if (!diags.hasErrors())
+    agent::checkAgentAnnotations(parsed->loaded.set, diags);
   auto ps = std::make_shared<engine::PolicyState>();
   ps->parsed = parsed;
   if (!diags.hasErrors())

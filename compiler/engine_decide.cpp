@@ -67,6 +67,12 @@ Decision DecisionScratch::toDecision() const {
     d.reasons.emplace_back(getReason(i));
   for (size_t i = 0; i < getNumErrors(); ++i)
     d.errors.push_back({std::string(getErrorPolicy(i)), getErrorMessage(i)});
+  d.outcome = getOutcome();
+  d.obligations = getObligations();
+  if (const RevocationInfo *r = getRevocation()) {
+    d.revoked = true;
+    d.revocation = *r;
+  }
   return d;
 }
 
@@ -248,33 +254,53 @@ bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) co
   DecisionScratch::Impl &s = *scratch.impl;
   s.snapshot = p.snapshot.get();
   s.prepared = &p.prepared;
+  s.reasonIndices.clear();
   if (!p.ok) {
     s.byName = true;
     s.allowed = false;
+    s.outcome = Outcome::InvalidRequest;
+    s.revocation = nullptr;
     s.reasonNames.clear();
     s.namedErrors.assign(1, PolicyErrorInfo{"", p.error});
     return false;
   }
+  // Revoked before and regardless of the policies (docs/agents.md).
+  if (checkRevocation(*impl, p, s)) {
+    s.byName = true;
+    s.allowed = false;
+    s.outcome = Outcome::Revoked;
+    s.reasonNames.clear();
+    s.namedErrors.clear();
+    return false;
+  }
   const engine::Snapshot &snap = *p.snapshot;
+  const engine::PolicyState &policies = *snap.policies;
   // A request is decided by the kind of evaluator it was prepared for.
   if (p.forReference) {
     s.byName = true;
     runtime::EntityView view(p.requestEntities ? *p.requestEntities : snap.data->store);
-    reference::Decision d = reference::authorize(snap.policies->instances, p.request, view);
+    reference::Decision d = reference::authorize(policies.instances, p.request, view);
     s.allowed = d.allow;
     s.reasonNames = std::move(d.reasons);
+    for (const std::string &r : s.reasonNames) {
+      auto it = policies.indexById.find(r);
+      assert(it != policies.indexById.end() && "a reason is a loaded policy");
+      s.reasonIndices.push_back(it->second);
+    }
     s.namedErrors.clear();
     for (reference::PolicyError &e : d.errors)
       s.namedErrors.push_back({std::move(e.policyId), std::move(e.message)});
+    s.outcome = computeOutcome(policies, s.allowed, s.reasonIndices);
     return s.allowed;
   }
   s.byName = false;
-  const rt::Program &program = *snap.policies->program;
+  const rt::Program &program = *policies.program;
   s.view = rt::decide(program, p.prepared, s.eval,
                       impl->evaluator == Evaluator::CompiledAllCandidates
                           ? rt::CandidateMode::AllPolicies
                           : rt::CandidateMode::Indexed);
   s.allowed = s.view.allowed;
+  s.outcome = computeOutcome(policies, s.allowed, s.view.reasons);
   return s.allowed;
 }
 

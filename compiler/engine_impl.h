@@ -3,6 +3,7 @@
 #ifndef LARCH_COMPILER_ENGINE_IMPL_H
 #define LARCH_COMPILER_ENGINE_IMPL_H
 
+#include "compiler/agent/revocation_list.h"
 #include "compiler/engine_snapshot.h"
 #include "compiler/json/json_value.h"
 #include "compiler/json/request_decoder.h"
@@ -32,6 +33,11 @@ struct Engine::Impl {
   std::atomic<std::shared_ptr<const engine::Snapshot>> current;
   Evaluator evaluator = Evaluator::Compiled;
   bool validateRequests = false;
+  /// The revocation list, apart from the snapshot: replacing it compiles
+  /// nothing. `hasRevocations` says whether it has any entry, so that a
+  /// decision without a list costs one atomic load.
+  std::atomic<std::shared_ptr<const agent::RevocationList>> revocations;
+  std::atomic<bool> hasRevocations{false};
 
   Impl();
   std::shared_ptr<const engine::Snapshot> getSnapshot() const { return current.load(); }
@@ -107,11 +113,29 @@ struct DecisionScratch::Impl {
   const rt::PreparedRequest *prepared = nullptr;
   bool allowed = false;
   rt::DecisionView view;
+  Outcome outcome = Outcome::NotPermitted;
+  /// The list and entry that revoked the request (outcome Revoked).
+  std::shared_ptr<const agent::RevocationList> revocations;
+  const RevocationInfo *revocation = nullptr;
+  /// The determining policies as instance indices (reference evaluator; the
+  /// compiled ones are view.reasons).
+  std::vector<uint32_t> reasonIndices;
   /// Reference results and request errors (allocating paths).
   bool byName = false;
   std::vector<std::string> reasonNames;
   std::vector<PolicyErrorInfo> namedErrors;
 };
+
+/// Whether the current revocation list revokes `p`; if so sets
+/// `s.revocation` (and keeps the list alive in `s`). Allocation-free; with no
+/// list one atomic load (engine_agent.cpp).
+bool checkRevocation(const Engine::Impl &engine, const PreparedRequest::Impl &p,
+                     DecisionScratch::Impl &s);
+
+/// The outcome of a decision that ran the policies; `reasons` are instance
+/// indices of the determining policies.
+Outcome computeOutcome(const engine::PolicyState &policies, bool allowed,
+                       llvm::ArrayRef<uint32_t> reasons);
 
 } // namespace larch
 

@@ -34,6 +34,14 @@ bool PolicyState::compile(DiagnosticEngine &diags) {
   program = codegen::compileProgram(*module, diags);
   if (!program)
     return false;
+  assert(program->getPolicies().size() == instances.size() &&
+         "the program has the instances' policies, in their order");
+  annotations.clear();
+  indexById.clear();
+  for (uint32_t i = 0; i < instances.size(); ++i) {
+    annotations.push_back(agent::readAgentAnnotations(*instances[i].policy));
+    indexById[instances[i].id] = i;
+  }
   audit = computePolicySetAudit(*this);
   return true;
 }

@@ -12,6 +12,7 @@
 #ifndef LARCH_COMPILER_ENGINE_SNAPSHOT_H
 #define LARCH_COMPILER_ENGINE_SNAPSHOT_H
 
+#include "compiler/agent/annotations.h"
 #include "compiler/policy_loader.h"
 #include "compiler/policy_set_audit.h"
 #include "compiler/reference/authorizer.h"
@@ -21,6 +22,8 @@
 #include "runtime/entity_store.h"
 #include "support/diagnostic_engine.h"
 #include "support/source_manager.h"
+
+#include "llvm/ADT/StringMap.h"
 
 #include <memory>
 #include <string>
@@ -48,11 +51,16 @@ struct PolicyState {
   std::vector<TemplateLinkSpec> links;
   std::vector<reference::PolicyInstance> instances;
   std::unique_ptr<rt::Program> program;
+  /// The agent annotations of each instance (a link has its template's),
+  /// parallel to `instances` and to the program's policies.
+  std::vector<agent::PolicyAnnotations> annotations;
+  /// Instance index by policy id (for the reference evaluator's reasons).
+  llvm::StringMap<uint32_t> indexById;
   /// The digest and logged context keys decision records carry
   /// (policy_set_audit.h), set by compile.
   PolicySetAudit audit;
 
-  /// Builds `instances` and `program` from `parsed` and `links`. Returns false
+  /// Builds `instances`, `program` and `annotations` from `parsed` and `links`. Returns false
   /// with diagnostics when lowering or code generation fails.
   bool compile(DiagnosticEngine &diags);
 };

@@ -14,6 +14,7 @@
 #include "compiler/reference/evaluator.h"
 #include "compiler/schema/cedar_schema_parser.h"
 #include "runtime/compiled/vm.h"
+#include "testlib/alloc_count.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
 #include "unit/ir/ir_interpreter.h"
@@ -30,39 +31,7 @@
 
 using namespace larch;
 
-// ----------------------------------------------------------------------------
-// Heap allocation counting: operator new is replaced for this test binary;
-// counting is on only inside CountAllocations scopes.
-// ----------------------------------------------------------------------------
-
-namespace {
-std::atomic<bool> countingAllocations{false};
-std::atomic<size_t> allocationCount{0};
-
-void *countedAlloc(std::size_t n) {
-  if (countingAllocations.load(std::memory_order_relaxed))
-    allocationCount.fetch_add(1, std::memory_order_relaxed);
-  if (void *p = std::malloc(n == 0 ? 1 : n))
-    return p;
-  throw std::bad_alloc();
-}
-
-struct CountAllocations {
-  CountAllocations() {
-    allocationCount = 0;
-    countingAllocations = true;
-  }
-  ~CountAllocations() { countingAllocations = false; }
-  size_t count() const { return allocationCount.load(); }
-};
-} // namespace
-
-void *operator new(std::size_t n) { return countedAlloc(n); }
-void *operator new[](std::size_t n) { return countedAlloc(n); }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
+using larch::testlib::CountAllocations;
 
 namespace {
 
