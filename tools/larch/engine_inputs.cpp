@@ -10,9 +10,10 @@ ArgResult parseEngineArg(const std::string &command,
                          const std::vector<std::string> &args, size_t &i,
                          EngineInputs &inputs) {
   const std::string &a = args[i];
-  std::string *target = a == "--schema"     ? &inputs.schemaPath
-                        : a == "--entities" ? &inputs.entitiesPath
-                                            : nullptr;
+  std::string *target = a == "--schema"        ? &inputs.schemaPath
+                        : a == "--entities"    ? &inputs.entitiesPath
+                        : a == "--revocations" ? &inputs.revocationsPath
+                                               : nullptr;
   if (a == "--positional-ids") {
     inputs.policyOptions.positionalIds = true;
     return ArgResult::Consumed;
@@ -81,6 +82,10 @@ bool loadEngine(const std::string &command, const EngineInputs &inputs,
       !step("the entities do not load", t.entities,
             [&] { return engine.loadEntitiesFile(inputs.entitiesPath); }))
     return false;
+  if (!inputs.revocationsPath.empty() &&
+      !step("the revocation list does not load", t.revocations,
+            [&] { return engine.loadRevocationsFile(inputs.revocationsPath); }))
+    return false;
   // Requests are checked against the schema too, unless --no-validate.
   engine.setRequestValidation(!inputs.schemaPath.empty() && inputs.validate);
   if (!inputs.schemaPath.empty() && !inputs.validate)
@@ -93,6 +98,17 @@ bool loadEngine(const std::string &command, const EngineInputs &inputs,
                  t.validation, [&] { return engine.validatePolicies(); }))
     return false;
   return true;
+}
+
+void reloadRevocations(const std::string &command, const EngineInputs &inputs, Engine &engine) {
+  LoadStatus st = engine.loadRevocationsFile(inputs.revocationsPath);
+  if (st.ok)
+    std::cerr << "larch " << command << ": revocations reloaded (" << engine.getNumRevocations()
+              << " entries)\n";
+  else
+    std::cerr << st.rendered << "larch " << command
+              << ": the changed revocation list does not load; the previous list keeps "
+                 "deciding\n";
 }
 
 } // namespace larch::cli

@@ -58,6 +58,9 @@ names the line and the field, and the stream goes on.
 options:
   --policies PATH      a .cedar file or a directory of them (repeatable)
   --entities FILE      the entities, in Cedar's entities JSON format
+  --revocations FILE   a revocation list (docs/agents.md): requests from a
+                       revoked instance, credential, approval or entity are
+                       denied before any policy runs; reloaded with --watch
   --schema FILE        a schema (.json: JSON format; else Cedar syntax); entities
                        and contexts are then parsed and checked with it
   --no-validate        run policies that fail validation against the schema
@@ -420,6 +423,12 @@ int runEval(const std::vector<std::string> &args) {
                       << "larch eval: the changed policies do not load; the "
                          "previous policies keep deciding\n";
         });
+  std::unique_ptr<PolicyWatcher> revocationWatcher;
+  if (watch && !inputs.revocationsPath.empty())
+    revocationWatcher = std::make_unique<PolicyWatcher>(
+        std::vector<std::string>{inputs.revocationsPath}, std::chrono::milliseconds(200),
+        [&] { reloadRevocations("eval", inputs, engine); });
+
   EvalOutput output(engine, format, log.get(), syncPerBlock);
   output.setExplain(explain);
   std::string buffer;
