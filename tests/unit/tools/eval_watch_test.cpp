@@ -184,3 +184,35 @@ TEST(EvalWatch, EveryEngineGivesTheSameAnswers) {
   EXPECT_EQ(bad.exitCode, 2);
   EXPECT_NE(bad.out.find("unknown engine `fast`"), std::string::npos) << bad.out;
 }
+
+TEST(EvalWatch, ReloadsTheRevocationListAndKeepsTheLastGoodOne) {
+  fs::path dir = fs::temp_directory_path() / ("larch-watch-rev-" + std::to_string(getpid()));
+  fs::create_directories(dir);
+  fs::path policy = dir / "p.cedar", list = dir / "revocations.json";
+  writeFile(policy, R"(@id("allow") permit(principal, action, resource);)");
+  writeFile(list, R"({"revocations": []})");
+  {
+    EvalChild child({"--watch", "--policies", policy.string(), "--revocations", list.string()});
+    child.send(Request);
+    EXPECT_EQ(child.readLine(), R"({"decision":"allow","reasons":["allow"],"errors":[]})");
+
+    // Revoking alice denies her next request, without reloading policies.
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    writeFile(list, R"({"revocations": [{"kind": "entity", "entity": "User::\"alice\"",
+                        "revoked_at": "2020-01-01T00:00:00Z"}]})");
+    ASSERT_TRUE(child.waitForStderr("revocations reloaded (1 entries)")) << child.getStderr();
+    child.send(Request);
+    EXPECT_EQ(child.readLine(), R"({"decision":"deny","reasons":[],"errors":[]})");
+
+    // A malformed list is reported; the previous list keeps deciding.
+    writeFile(list, R"({"revocations": [{"kind": "user", "id": "alice"}]})");
+    ASSERT_TRUE(child.waitForStderr("previous list keeps deciding")) << child.getStderr();
+    EXPECT_NE(child.getStderr().find("revocations[0].kind: unknown kind `user`"),
+              std::string::npos)
+        << child.getStderr();
+    child.send(Request);
+    EXPECT_EQ(child.readLine(), R"({"decision":"deny","reasons":[],"errors":[]})");
+    EXPECT_EQ(child.getStderr().find("policies reloaded"), std::string::npos);
+  }
+  fs::remove_all(dir);
+}
