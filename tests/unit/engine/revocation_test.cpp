@@ -341,5 +341,14 @@ TEST(Revocation, DecidingAllocatesNothingWithOrWithoutAList) {
             "context": {"risk": 1}})",
         req));
     EXPECT_EQ(countDecisions(Outcome::ApprovalRequired), 0u);
+    // With an envelope: instance, credential, approval, owner and every hop
+    // are looked up (none matches, then the planner hop does).
+    if (!readsEnvelopes(engine))
+      continue;
+    ASSERT_TRUE(engine.prepareJson(envelopeRequest(), req));
+    ASSERT_TRUE(engine.loadRevocationsJson("r.json", big + "]}").ok);
+    EXPECT_EQ(countDecisions(Outcome::Allowed), 0u);
+    ASSERT_TRUE(engine.loadRevocationsJson("r.json", revokeEntity(R"("Agent::\"planner-3\"")")).ok);
+    EXPECT_EQ(countDecisions(Outcome::Revoked), 0u);
   }
 }
