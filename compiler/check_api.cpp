@@ -2,6 +2,7 @@
 // renders diagnostics, and converts internal types to std types.
 #include "larch/check.h"
 
+#include "compiler/agent/annotations.h"
 #include "compiler/policy_loader.h"
 #include "compiler/schema/cedar_schema_parser.h"
 #include "compiler/schema/json_schema_parser.h"
@@ -40,6 +41,9 @@ static CheckResult runCheck(const CheckOptions &options, LoadFn load) {
                                              : PolicyIdMode::Annotation;
   loadOptions.parse.maxErrors = options.maxErrorsPerFile;
   load(sm, loaded, diags, loadOptions);
+  // Misplaced or malformed agent annotations refuse a set at load time
+  // (docs/agents.md); `check` reports them the same way.
+  agent::checkAgentAnnotations(loaded.set, diags);
 
   CheckResult result;
   if (!options.schemaPath.empty()) {

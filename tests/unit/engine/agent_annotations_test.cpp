@@ -2,6 +2,7 @@
 // outcomes"): misplaced or malformed `@max_credential_ttl`,
 // `@credential_scopes`, `@approval_required` and `@log_context` refuse the
 // policy set with a diagnostic at the annotation; well-formed ones load.
+#include "larch/check.h"
 #include "larch/engine.h"
 
 #include <gtest/gtest.h>
@@ -101,4 +102,17 @@ TEST(AgentAnnotations, ARefusedSetLeavesThePreviousOne) {
 TEST(AgentAnnotations, OtherAnnotationsAreLeftAlone) {
   EXPECT_EQ(loadErrors(R"(@advice("15 minutes") @ttl("x") forbid(principal, action, resource);)"),
             "ok\n");
+}
+
+TEST(AgentAnnotations, CheckReportsThemToo) {
+  CheckOptions options;
+  CheckResult r = checkPolicyText(
+      "p.cedar", "permit(principal, action, resource);\n  @approval_required(\"ops\")\n"
+                 "permit(principal, action, resource);\n",
+      options);
+  EXPECT_FALSE(r.ok);
+  ASSERT_EQ(r.diagnostics.size(), 1u);
+  EXPECT_EQ(r.diagnostics[0].code, "LA001");
+  EXPECT_EQ(r.diagnostics[0].line, 2u);
+  EXPECT_EQ(r.diagnostics[0].column, 3u);
 }
