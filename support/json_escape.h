@@ -15,7 +15,19 @@ namespace larch {
 /// Appends `s` to `out` as a quoted JSON string.
 inline void appendJsonString(std::string &out, llvm::StringRef s) {
   out += '"';
-  for (char ch : s) {
+  const char *data = s.data();
+  size_t size = s.size();
+  for (size_t i = 0; i < size;) {
+    // Copy the run of bytes that need no escape in one append.
+    size_t run = i;
+    while (run < size && static_cast<unsigned char>(data[run]) >= 0x20 && data[run] != '"' &&
+           data[run] != '\\')
+      ++run;
+    out.append(data + i, run - i);
+    if (run == size)
+      break;
+    i = run + 1;
+    char ch = data[run];
     auto c = static_cast<unsigned char>(ch);
     switch (c) {
     case '"':

@@ -15,6 +15,15 @@ bool isValidUtf8(llvm::StringRef text) {
   const auto *p = reinterpret_cast<const unsigned char *>(text.data());
   const unsigned char *end = p + text.size();
   while (p < end) {
+    // ASCII eight bytes at a time.
+    if (end - p >= 8) {
+      uint64_t word;
+      std::memcpy(&word, p, 8);
+      if ((word & 0x8080808080808080ull) == 0) {
+        p += 8;
+        continue;
+      }
+    }
     unsigned char c = *p;
     if (c < 0x80) {
       ++p;

@@ -313,6 +313,26 @@ TEST_F(EvalAudit, ATornTailIsReportedAndTheChainContinues) {
   EXPECT_TRUE(jsonLines(refused.out).empty()) << refused.out;
 }
 
+TEST_F(EvalAudit, ARevokedInstanceHasItsEntryInTheRecord) {
+  std::string revocations = dir.file("revocations.json");
+  writeFile(revocations, R"({"revocations": [
+    {"kind": "instance", "id": "spiffe://acme.dev/agent/coder/instance/7f3a",
+     "revoked_at": "2026-11-28T19:00:00Z", "reason": "instance compromised"}]})");
+  CliRun r = eval("--revocations " + revocations, oneLine(agentRequest("read", 20)));
+  EXPECT_EQ(r.exitCode, 0) << r.out;
+  std::vector<std::string> lines = jsonLines(r.out);
+  ASSERT_EQ(lines.size(), 1u) << r.out;
+  Json record = Json::parse(lines[0]);
+  EXPECT_EQ(record["decision"], "deny");
+  EXPECT_EQ(record["outcome"], "revoked");
+  EXPECT_EQ(record["determining_policies"], Json::array());
+  EXPECT_EQ(record["obligations"], Json::array());
+  EXPECT_EQ(record["revoked"]["kind"], "instance");
+  EXPECT_EQ(record["revoked"]["id"], "spiffe://acme.dev/agent/coder/instance/7f3a");
+  EXPECT_EQ(record["revoked"]["reason"], "instance compromised");
+  EXPECT_TRUE(record["revoked"].contains("revoked_at"));
+}
+
 /// `larch eval` as a child with pipes on stdin and stdout.
 struct EvalProcess {
   pid_t pid = -1;
