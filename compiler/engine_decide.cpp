@@ -261,16 +261,20 @@ bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) co
     s.outcome = Outcome::InvalidRequest;
     s.revocation = nullptr;
     s.reasonNames.clear();
-    s.namedErrors.assign(1, PolicyErrorInfo{"", p.error});
+    // Reuses the element's strings when it can (a reused scratch then does
+    // not allocate for a request that was not read).
+    s.namedErrors.resize(1);
+    s.namedErrors[0].policy.clear();
+    s.namedErrors[0].message = p.error;
     return false;
   }
-  // Revoked before and regardless of the policies (docs/agents.md).
+  // Revoked before and regardless of the policies (docs/agents.md): no
+  // reasons, no errors (an empty view; the named results keep their memory).
   if (checkRevocation(*impl, p, s)) {
-    s.byName = true;
+    s.byName = false;
     s.allowed = false;
     s.outcome = Outcome::Revoked;
-    s.reasonNames.clear();
-    s.namedErrors.clear();
+    s.view = rt::DecisionView();
     return false;
   }
   const engine::Snapshot &snap = *p.snapshot;

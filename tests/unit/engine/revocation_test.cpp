@@ -352,3 +352,34 @@ TEST(Revocation, DecidingAllocatesNothingWithOrWithoutAList) {
     EXPECT_EQ(countDecisions(Outcome::Revoked), 0u);
   }
 }
+
+TEST(Revocation, AlternatingOutcomesAllocateNothing) {
+  // A reused scratch going from a request that was not read to a revoked one
+  // to an allowed one and back keeps its memory.
+  Engine engine;
+  ASSERT_TRUE(engine.loadPolicyText("p.cedar", Policies).ok);
+  ASSERT_TRUE(engine.loadRevocationsJson("r.json", revokeEntity(R"("Agent::\"coder-1\"")")).ok);
+  PreparedRequest bad, revoked, allowed;
+  EXPECT_FALSE(engine.prepareJson(R"({"principal": "Agent::\"coder-1\"", "action": 1,
+                                      "resource": "Repo::\"a-long-enough-name-to-allocate\""})",
+                                  bad));
+  ASSERT_TRUE(engine.prepareJson(PlainRequest, revoked));
+  ASSERT_TRUE(engine.prepareJson(
+      R"({"principal": "Agent::\"coder-2\"", "action": "Action::\"push\"", "resource": "Repo::\"larch\""})",
+      allowed));
+  DecisionScratch scratch;
+  for (int round = 0; round < 2; ++round) {
+    testlib::CountAllocations counter;
+    for (int i = 0; i < 5; ++i) {
+      engine.decide(bad, scratch);
+      EXPECT_EQ(scratch.getOutcome(), Outcome::InvalidRequest);
+      engine.decide(revoked, scratch);
+      EXPECT_EQ(scratch.getOutcome(), Outcome::Revoked);
+      EXPECT_EQ(scratch.getNumReasons() + scratch.getNumErrors(), 0u);
+      engine.decide(allowed, scratch);
+      EXPECT_EQ(scratch.getOutcome(), Outcome::Allowed);
+    }
+    if (round == 1) // the first round sizes the scratch
+      EXPECT_EQ(counter.count(), 0u);
+  }
+}
