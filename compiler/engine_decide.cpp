@@ -128,9 +128,19 @@ runtime::Request toRuntimeRequest(const rt::PreparedRequest &prepared) {
 
 /// Keeps the decision time and the envelope a request was read with.
 void setAgentPart(PreparedRequest::Impl &p, const agent::AgentPart &part) {
+  // Requests prepared in a loop mostly fall in the same second as the last
+  // one: then only the milliseconds change.
+  auto second = [](int64_t ms) { return ms / 1000 - (ms % 1000 < 0); };
+  if (p.time.size() == 24 && second(p.timeMillis) == second(part.timeMillis)) {
+    int64_t ms = part.timeMillis - second(part.timeMillis) * 1000;
+    p.time[20] = char('0' + ms / 100);
+    p.time[21] = char('0' + ms / 10 % 10);
+    p.time[22] = char('0' + ms % 10);
+  } else {
+    p.time.clear();
+    agent::appendCanonicalTime(p.time, part.timeMillis);
+  }
   p.timeMillis = part.timeMillis;
-  p.time.clear();
-  agent::appendCanonicalTime(p.time, part.timeMillis);
   p.hasAgent = part.hasAgent;
   if (part.hasAgent)
     p.agent = part.envelope;

@@ -506,6 +506,13 @@ TEST(EnvelopeEngine, PreparedRequestKeepsTimeAndEnvelope) {
     ASSERT_TRUE(engine.prepareJson(requestWith(R"("time": "2026-01-02T03:04:05.678+01:00")"), p));
     EXPECT_EQ(p.getTime(), "2026-01-02T02:04:05.678Z");
     EXPECT_FALSE(p.getAgent());
+    // Reusing the prepared request: same second, next second, before 1970.
+    for (const char *t : {"2026-01-02T02:04:05.001Z", "2026-01-02T02:04:05.999Z",
+                          "2026-01-02T02:04:06.000Z", "1969-12-31T23:59:59.999Z",
+                          "1969-12-31T23:59:59.001Z", "1970-01-01T00:00:00.000Z"}) {
+      ASSERT_TRUE(engine.prepareJson(requestWith(std::string("\"time\": \"") + t + "\""), p));
+      EXPECT_EQ(p.getTime(), t);
+    }
   }
 }
 
