@@ -751,3 +751,24 @@ TEST(EnvelopeMaterialize, PrintsPlainCedarRequests) {
   EXPECT_EQ(lines[2], R"({"error":"line 4: agent.delegation[1]: Agent::\"x\" appears twice in the chain"})");
   EXPECT_EQ(testlib::runLarch("materialize --bogus").exitCode, 2);
 }
+
+TEST(EnvelopeMaterialize, WithTheAgentLibrarySchema) {
+  std::string schema = std::string(LARCH_SOURCE_DIR) + "/stdlib-policies/agents/agent.cedarschema";
+  std::string input =
+      R"({"principal": "Agent::\"coder-1\"", "action": "Action::\"write_file\"", "resource": "Repo::\"larch\"", "context": {"risk": 20}, "time": "2026-11-28T21:30:00.250+02:00", "agent": {"instance": "i-1", "owner": "Human::\"alice\"", "delegation": ["Agent::\"planner-3\"", "Agent::\"coder-1\""]}})"
+      "\n";
+  testlib::CliRun run = testlib::runLarch("materialize --schema '" + schema + "'", input);
+  ASSERT_EQ(run.exitCode, 0) << run.out;
+  json::Json out = json::Json::parse(run.out);
+  EXPECT_EQ(out["context"]["risk"], 20);
+  EXPECT_EQ(out["context"]["agent"]["now"].dump(),
+            R"({"__extn":{"arg":"2026-11-28T19:30:00.250Z","fn":"datetime"}})");
+  EXPECT_EQ(out["context"]["agent"]["depth"], 1);
+  // Without `risk` the declared context type is not met.
+  run = testlib::runLarch("materialize --schema '" + schema + "'",
+                          R"({"principal": "Agent::\"coder-1\"", "action": "Action::\"write_file\"", "resource": "Repo::\"larch\"", "agent": {"instance": "i-1", "owner": "Human::\"alice\""}})"
+                          "\n");
+  EXPECT_EQ(run.exitCode, 1);
+  EXPECT_NE(run.out.find("risk"), std::string::npos) << run.out;
+  EXPECT_EQ(testlib::runLarch("materialize --schema /nonexistent.cedarschema").exitCode, 2);
+}
