@@ -16,6 +16,7 @@
 #include <csignal>
 #include <fcntl.h>
 #include <poll.h>
+#include <set>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -331,6 +332,42 @@ TEST_F(EvalAudit, ARevokedInstanceHasItsEntryInTheRecord) {
   EXPECT_EQ(record["revoked"]["id"], "spiffe://acme.dev/agent/coder/instance/7f3a");
   EXPECT_EQ(record["revoked"]["reason"], "instance compromised");
   EXPECT_TRUE(record["revoked"].contains("revoked_at"));
+}
+
+TEST(EvalRecords, EveryEngineGivesTheSameRecordsForTheFleet) {
+  // The coding-agent fleet: envelopes, delegation, revocation, approvals.
+  std::string root = LARCH_SOURCE_DIR;
+  std::string fleet = root + "/examples/coding-agent-fleet";
+  std::string args = "--policies " + root + "/stdlib-policies/agents --policies " + fleet +
+                     "/policies --schema " + fleet + "/schema.cedarschema --entities " + fleet +
+                     "/entities.json --revocations " + fleet + "/revocations.json";
+  std::string requests = readFile(fleet + "/requests.jsonl");
+  ASSERT_FALSE(requests.empty());
+  auto run = [&](const char *engine) {
+    CliRun r = larch::testlib::runLarch(std::string("eval --engine ") + engine + " " + args,
+                                        requests);
+    EXPECT_EQ(r.exitCode, 0) << r.out;
+    std::vector<Json> records;
+    for (const std::string &line : jsonLines(r.out)) {
+      Json record = Json::parse(line);
+      record.erase("decision_id"); // per run
+      record.erase("eval_ns");
+      records.push_back(std::move(record));
+    }
+    return records;
+  };
+  std::vector<Json> compiled = run("compiled");
+  ASSERT_EQ(compiled.size(), splitLines(requests).size());
+  EXPECT_EQ(run("reference"), compiled);
+  EXPECT_EQ(run("all-candidates"), compiled);
+  std::set<std::string> outcomes;
+  for (const Json &record : compiled) {
+    outcomes.insert(record["outcome"].get<std::string>());
+    EXPECT_TRUE(record.contains("agent")) << record;
+    EXPECT_TRUE(record.contains("delegation")) << record;
+  }
+  EXPECT_GE(outcomes.size(), 3u);
+  EXPECT_EQ(outcomes.count("revoked"), 1u);
 }
 
 /// `larch eval` as a child with pipes on stdin and stdout.
