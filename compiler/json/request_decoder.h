@@ -29,6 +29,11 @@
 //   handed to PreparedRequest::setRequestEntities; a layering failure is
 //   reported as the error `entities: <why>`, the text the engine reports.
 //
+// The agent part of a request (`time`, `agent`) is read by the one reader of
+// compiler/agent/envelope_reader.h, instantiated here over simdjson and in
+// request_json.cpp over nlohmann, and materialised by envelope_context.h; so
+// envelope requests stay on the fast path.
+//
 // Common requests (entity references in either form, strings, integers,
 // bools, nested sets and records, extension constructors and `offset` as
 // `__extn` escapes or, with a schema, as plain strings) take the fast path
