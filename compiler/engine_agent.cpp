@@ -125,11 +125,14 @@ bool checkRevocation(const Engine::Impl &engine, const PreparedRequest::Impl &p,
 }
 
 Outcome computeOutcome(const engine::PolicyState &policies, bool allowed,
-                       llvm::ArrayRef<uint32_t> reasons) {
+                       bool permitSatisfied, llvm::ArrayRef<uint32_t> reasons) {
   if (allowed)
     return Outcome::Allowed;
   if (reasons.empty())
     return Outcome::NotPermitted;
+  // An approval lifts the deny only if a permit would then allow the call.
+  if (!permitSatisfied)
+    return Outcome::Forbidden;
   for (uint32_t r : reasons)
     if (!policies.annotations[r].approvalRequired)
       return Outcome::Forbidden;

@@ -304,7 +304,7 @@ bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) co
     s.namedErrors.clear();
     for (reference::PolicyError &e : d.errors)
       s.namedErrors.push_back({std::move(e.policyId), std::move(e.message)});
-    s.outcome = computeOutcome(policies, s.allowed, s.reasonIndices);
+    s.outcome = computeOutcome(policies, s.allowed, d.permitSatisfied, s.reasonIndices);
     return s.allowed;
   }
   s.byName = false;
@@ -314,7 +314,7 @@ bool Engine::decide(const PreparedRequest &request, DecisionScratch &scratch) co
                           ? rt::CandidateMode::AllPolicies
                           : rt::CandidateMode::Indexed);
   s.allowed = s.view.allowed;
-  s.outcome = computeOutcome(policies, s.allowed, s.view.reasons);
+  s.outcome = computeOutcome(policies, s.allowed, s.view.permitSatisfied, s.view.reasons);
   return s.allowed;
 }
 

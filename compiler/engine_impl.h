@@ -135,7 +135,7 @@ bool checkRevocation(const Engine::Impl &engine, const PreparedRequest::Impl &p,
 /// The outcome of a decision that ran the policies; `reasons` are instance
 /// indices of the determining policies.
 Outcome computeOutcome(const engine::PolicyState &policies, bool allowed,
-                       llvm::ArrayRef<uint32_t> reasons);
+                       bool permitSatisfied, llvm::ArrayRef<uint32_t> reasons);
 
 } // namespace larch
 

@@ -34,18 +34,11 @@ PolicySetAudit computePolicySetAudit(const PolicyState &policies) {
         text = file.slice(policy.range.begin, policy.range.end);
     }
     addFramed(hash, "policy " + policy.id, text);
-    for (const ast::Annotation &annotation : policy.annotations) {
-      if (annotation.key != "log_context" || !annotation.hasValue)
-        continue;
-      llvm::SmallVector<llvm::StringRef, 8> keys;
-      annotation.value.split(keys, ' ', -1, /*KeepEmpty=*/false);
-      for (llvm::StringRef key : keys) {
-        key = key.trim();
-        if (!key.empty())
-          out.loggedContextKeys.push_back(key.str());
-      }
-    }
   }
+  // The keys as the load-time annotation check read them (agent/annotations.h).
+  for (const agent::PolicyAnnotations &a : policies.annotations)
+    out.loggedContextKeys.insert(out.loggedContextKeys.end(), a.logContext.begin(),
+                                 a.logContext.end());
   for (const TemplateLinkSpec &link : policies.links) {
     std::string slots;
     if (link.slots.principal)

@@ -2,7 +2,8 @@
 // the context keys its policies mark for logging. Computed once per policy
 // load (PolicyState::compile), read by Engine::getPolicySetDigest and
 // Engine::getLoggedContextKeys. Entry point: computePolicySetAudit. Depends on
-// the parsed policies and LLVM's SHA-256.
+// the parsed policies, their agent annotations (agent/annotations.h) and
+// LLVM's SHA-256.
 //
 // The digest is `sha256:` and the lowercase hex SHA-256 of these bytes:
 //
@@ -32,7 +33,8 @@ struct PolicySetAudit {
   /// `sha256:<64 hex digits>`, as above.
   std::string digest;
   /// The top-level context keys named by `@log_context("k1 k2")` on any
-  /// policy (templates included), sorted, without repeats.
+  /// policy that decides (static policies and template links), sorted,
+  /// without repeats.
   std::vector<std::string> loggedContextKeys;
   /// The `@id` annotation of each policy the program decides with (static
   /// policies, then links), parallel to the instances; empty for a policy

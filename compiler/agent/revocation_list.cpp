@@ -3,46 +3,11 @@
 
 #include "compiler/json/json_value.h"
 #include "compiler/json/request_json.h"
-#include "runtime/extensions/datetime.h"
+#include "compiler/agent/envelope_time.h"
 
 #include "llvm/ADT/StringExtras.h"
 
 namespace larch::agent {
-
-std::optional<int64_t> parseTimeMillis(llvm::StringRef text) {
-  auto direct = ext::Datetime::parse(text);
-  if (direct.ok())
-    return direct.value.millis;
-  // RFC 3339: YYYY-MM-DD(T|t)hh:mm:ss[.fraction](Z|z|(+|-)hh:mm). Rewritten
-  // into Cedar's form (three fraction digits, `+hhmm`), then parsed by it.
-  if (text.size() < 20 || (text[10] != 'T' && text[10] != 't'))
-    return std::nullopt;
-  std::string cedar = text.take_front(19).str();
-  cedar[10] = 'T';
-  llvm::StringRef rest = text.drop_front(19);
-  if (rest.consume_front(".")) {
-    size_t digits = 0;
-    while (digits < rest.size() && llvm::isDigit(rest[digits]))
-      ++digits;
-    if (digits == 0)
-      return std::nullopt;
-    std::string fraction = rest.take_front(digits).str();
-    fraction.resize(3, '0');
-    cedar += "." + fraction.substr(0, 3);
-    rest = rest.drop_front(digits);
-  }
-  if (rest == "Z" || rest == "z") {
-    cedar += 'Z';
-  } else if (rest.size() == 6 && (rest[0] == '+' || rest[0] == '-') && rest[3] == ':') {
-    cedar += rest.take_front(3).str() + rest.drop_front(4).str();
-  } else {
-    return std::nullopt;
-  }
-  auto parsed = ext::Datetime::parse(cedar);
-  if (!parsed.ok())
-    return std::nullopt;
-  return parsed.value.millis;
-}
 
 namespace {
 
@@ -154,11 +119,9 @@ std::shared_ptr<const RevocationList> RevocationList::parse(llvm::StringRef text
     }
     if (!stringMember("revoked_at", true, entry.info.revokedAt))
       return nullptr;
-    std::optional<int64_t> at = parseTimeMillis(entry.info.revokedAt);
-    if (!at)
-      return fail(path + ".revoked_at",
-                  "`" + entry.info.revokedAt + "` is not an RFC 3339 time");
-    entry.revokedAtMillis = *at;
+    std::string why;
+    if (!parseTime(entry.info.revokedAt, entry.revokedAtMillis, why))
+      return fail(path + ".revoked_at", why);
     if (!stringMember("reason", false, entry.info.reason))
       return nullptr;
 

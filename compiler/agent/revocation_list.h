@@ -26,11 +26,6 @@ namespace larch::agent {
 
 enum class RevocationKind : uint8_t { Instance, Credential, Approval, Entity };
 
-/// Parses an RFC 3339 time (`2026-11-28T19:30:00Z`,
-/// `2026-11-28T21:30:00.250+02:00`) or any form Cedar's `datetime` accepts,
-/// into Unix milliseconds. Fractions beyond milliseconds are truncated.
-std::optional<int64_t> parseTimeMillis(llvm::StringRef text);
-
 class RevocationList {
 public:
   static constexpr uint32_t NoMatch = UINT32_MAX;

@@ -61,6 +61,7 @@ Decision authorize(llvm::ArrayRef<PolicyInstance> policies,
       continue;
     (p.policy->effect == ast::Effect::Forbid ? forbids : permits).push_back(p.id);
   }
+  d.permitSatisfied = !permits.empty();
   if (!forbids.empty()) {
     d.allow = false;
     d.reasons = std::move(forbids);

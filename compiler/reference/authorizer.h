@@ -37,6 +37,8 @@ struct PolicyError {
 
 struct Decision {
   bool allow = false;
+  /// Some permit was satisfied (on a Deny: a forbid overrode it).
+  bool permitSatisfied = false;
   /// The determining policies, in policy-set order.
   std::vector<std::string> reasons;
   /// Every erroring policy, in policy-set order.

@@ -42,7 +42,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
         __builtin_prefetch(code + pc);
     }
   }
-  bool anyForbid = false;
+  bool anyForbid = false, anyPermit = false;
   EvalError error;
   const bool record = scratch.recordOutcomes;
   if (record) {
@@ -59,6 +59,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
     case PolicyOutcome::Satisfied:
       scratch.reasons.push_back(p);
       anyForbid |= policies[p].isForbid;
+      anyPermit |= !policies[p].isForbid;
       break;
     case PolicyOutcome::Error:
       scratch.errors.push_back(PolicyErrorRec{p, error});
@@ -70,6 +71,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   std::vector<uint32_t> &reasons = scratch.reasons;
   DecisionView view;
   view.allowed = !anyForbid && !reasons.empty();
+  view.permitSatisfied = anyPermit;
   if (anyForbid)
     reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
                                  [&](uint32_t p) { return !policies[p].isForbid; }),

@@ -33,6 +33,8 @@ enum class CandidateMode : uint8_t {
 /// A decision; the arrays live in the scratch (valid until its next use).
 struct DecisionView {
   bool allowed = false;
+  /// Some permit was satisfied (on a Deny: a forbid overrode it).
+  bool permitSatisfied = false;
   /// Satisfied forbids on Deny, satisfied permits on Allow; ascending.
   llvm::ArrayRef<uint32_t> reasons;
   /// Erroring policies, ascending.

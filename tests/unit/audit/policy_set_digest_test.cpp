@@ -67,10 +67,12 @@ permit(principal, action, resource) when { false };
   std::vector<std::string> names = engine.getPolicyNames();
   ASSERT_EQ(ids.size(), names.size());
   for (size_t i = 0; i < ids.size(); ++i) {
-    if (ids[i] == "s")
+    if (ids[i] == "s") {
       EXPECT_EQ(names[i], "s");
-    if (ids[i] == "link1")
+    }
+    if (ids[i] == "link1") {
       EXPECT_EQ(names[i], "") << "a link has no @id of its own";
+    }
   }
   // Binding the slot to another entity gives another digest.
   Engine other;

@@ -30,6 +30,8 @@ forbid(principal, action == Action::"push", resource) when { context.risk > 50 }
 forbid(principal, action == Action::"push", resource) when { context.risk > 70 };
 @id("push-banned") forbid(principal, action == Action::"push", resource) when { context.risk > 90 };
 @id("delete-err") permit(principal, action == Action::"delete", resource) when { context.nope };
+@id("deploy-gate") @approval_required("release-managers")
+forbid(principal, action == Action::"deploy", resource);
 )";
 
 std::string request(const char *action, int risk) {
@@ -63,6 +65,12 @@ TEST(AgentOutcomes, EachOutcomeOnEveryEvaluator) {
     EXPECT_EQ(d.outcome, Outcome::Forbidden);
     d = f.engine.authorizeJson(request("write", 0));
     EXPECT_EQ(d.outcome, Outcome::NotPermitted);
+    // Only an @approval_required forbid, but no permit: approving would not
+    // allow the call, so it is plainly forbidden and names no approver.
+    d = f.engine.authorizeJson(request("deploy", 0));
+    EXPECT_EQ(d.outcome, Outcome::Forbidden);
+    EXPECT_EQ(d.reasons, std::vector<std::string>{"deploy-gate"});
+    EXPECT_TRUE(d.obligations.approvers.empty());
     d = f.engine.authorizeJson(request("delete", 0)); // only an erroring permit
     EXPECT_EQ(d.outcome, Outcome::NotPermitted);
     EXPECT_EQ(d.errors.size(), 1u);

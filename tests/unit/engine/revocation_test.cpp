@@ -4,6 +4,7 @@
 // atomic replacement while other threads decide, a malformed list leaving
 // the previous one, and no heap allocation when deciding with or without a
 // list.
+#include "compiler/agent/envelope_time.h"
 #include "compiler/agent/revocation_list.h"
 #include "larch/engine.h"
 #include "testlib/alloc_count.h"
@@ -37,7 +38,12 @@ const char *const FullList = R"({"revocations": [
    "reason": "listed twice"}
 ]})";
 
-int64_t at(const char *time) { return *agent::parseTimeMillis(time); }
+int64_t at(const char *time) {
+  int64_t millis = 0;
+  std::string why;
+  EXPECT_TRUE(agent::parseTime(time, millis, why)) << why;
+  return millis;
+}
 
 std::string parseError(const std::string &json) {
   std::string error;
@@ -124,7 +130,8 @@ TEST(RevocationList, ErrorsNameTheEntryPath) {
             "revocations[0].revoked_at: missing");
   EXPECT_EQ(parseError(R"({"revocations": [{"kind": "credential", "id": "c",
       "revoked_at": "yesterday"}]})"),
-            "revocations[0].revoked_at: `yesterday` is not an RFC 3339 time");
+            "revocations[0].revoked_at: `yesterday` is not a time: expected RFC 3339 such as "
+            "`2026-11-28T19:30:00Z` or `2026-11-28T21:30:00.250+02:00`");
   EXPECT_EQ(parseError(R"({"revocations": [{"kind": "entity", "id": "c",
       "revoked_at": "2026-11-28T19:41:00Z"}]})"),
             "revocations[0].id: unknown member of entity entry");
@@ -379,7 +386,8 @@ TEST(Revocation, AlternatingOutcomesAllocateNothing) {
       engine.decide(allowed, scratch);
       EXPECT_EQ(scratch.getOutcome(), Outcome::Allowed);
     }
-    if (round == 1) // the first round sizes the scratch
+    if (round == 1) { // the first round sizes the scratch
       EXPECT_EQ(counter.count(), 0u);
+    }
   }
 }
