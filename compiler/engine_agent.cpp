@@ -14,18 +14,6 @@ namespace larch {
 
 namespace {
 
-LoadStatus revocationFailure(DiagCode code, const std::string &file, const std::string &message) {
-  LoadStatus st;
-  Diagnostic d;
-  d.severity = Severity::Error;
-  d.code = getDiagCodeString(code).str();
-  d.message = message;
-  d.file = file;
-  st.rendered = (file.empty() ? "" : file + ": ") + "error: " + message + " [" + d.code + "]\n";
-  st.diagnostics.push_back(std::move(d));
-  return st;
-}
-
 /// The type and id of entity `e` of a compiled request (no allocation).
 void getEntityNames(const rt::PreparedRequest &request, uint32_t e, llvm::StringRef &type,
                     llvm::StringRef &id) {
@@ -50,7 +38,7 @@ LoadStatus Engine::loadRevocationsFile(const std::string &path) {
   auto buf = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
                                          /*RequiresNullTerminator=*/false);
   if (!buf)
-    return revocationFailure(DiagCode::DataFileNotReadable, path,
+    return failure(DiagCode::DataFileNotReadable, path,
                              "cannot read `" + path + "`: " + buf.getError().message());
   return loadRevocationsJson(path, (*buf)->getBuffer().str());
 }
@@ -59,7 +47,7 @@ LoadStatus Engine::loadRevocationsJson(const std::string &name, const std::strin
   std::string why;
   std::shared_ptr<const agent::RevocationList> list = agent::RevocationList::parse(json, why);
   if (!list)
-    return revocationFailure(DiagCode::RevocationListInvalid, name, why);
+    return failure(DiagCode::RevocationListInvalid, name, why);
   std::lock_guard<std::mutex> lock(impl->loadMutex);
   bool any = list->size() != 0;
   // Publish the list before the flag: a decision that sees the flag set

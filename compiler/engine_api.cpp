@@ -19,19 +19,6 @@
 
 namespace larch {
 
-namespace {
-
-/// Turns an engine's diagnostics into a LoadStatus.
-LoadStatus finish(DiagnosticEngine &diags, const SourceManager &sm) {
-  LoadStatus st;
-  st.ok = !diags.hasErrors();
-  diags.sortByLocation();
-  st.rendered = formatDiagnostics(diags.getDiagnostics(), sm);
-  st.diagnostics = diags.take();
-  resolveLocations(st.diagnostics, sm);
-  return st;
-}
-
 /// A failure that has no source position (JSON data, links, I/O).
 LoadStatus failure(DiagCode code, const std::string &file, const std::string &message) {
   LoadStatus st;
@@ -43,6 +30,19 @@ LoadStatus failure(DiagCode code, const std::string &file, const std::string &me
   st.rendered = (file.empty() ? "" : file + ": ") + "error: " + message + " [" +
                 d.code + "]\n";
   st.diagnostics.push_back(std::move(d));
+  return st;
+}
+
+namespace {
+
+/// Turns an engine's diagnostics into a LoadStatus.
+LoadStatus finish(DiagnosticEngine &diags, const SourceManager &sm) {
+  LoadStatus st;
+  st.ok = !diags.hasErrors();
+  diags.sortByLocation();
+  st.rendered = formatDiagnostics(diags.getDiagnostics(), sm);
+  st.diagnostics = diags.take();
+  resolveLocations(st.diagnostics, sm);
   return st;
 }
 

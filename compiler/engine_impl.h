@@ -12,6 +12,7 @@
 #include "runtime/compiled/prepared_request.h"
 #include "runtime/compiled/scratch.h"
 #include "runtime/request.h"
+#include "support/diagnostic_engine.h"
 #include "support/json_escape.h"
 
 #include <atomic>
@@ -78,6 +79,10 @@ void appendDecisionJson(std::string &out, bool allowed, size_t numReasons, Reaso
   }
   out += "]}";
 }
+
+/// A load failure that has no source position (JSON data, links, I/O),
+/// rendered like a diagnostic (engine_api.cpp).
+LoadStatus failure(DiagCode code, const std::string &file, const std::string &message);
 
 /// Strict validation of `policies` (and their template links) against
 /// `schema` (engine_validate.cpp).

@@ -48,14 +48,14 @@ llvm::Expected<std::string> HashChain::seal(DecisionRecord &record) {
   std::string line;
   if (llvm::Error e = appendRecordJson(record, line, /*withHash=*/false)) {
     record.integrity.reset();
-    return std::move(e);
+    return e;
   }
   std::string hash = sha256Digest(line);
   record.integrity->hash = hash;
   line.clear();
   if (llvm::Error e = appendRecordJson(record, line)) {
     record.integrity.reset();
-    return std::move(e);
+    return e;
   }
   headHash = std::move(hash);
   ++nextSeq;
