@@ -12,11 +12,11 @@
 #include "compiler/policy_loader.h"
 #include "compiler/reference/authorizer.h"
 #include "compiler/reference/evaluator.h"
-#include "compiler/schema/cedar_schema_parser.h"
 #include "runtime/compiled/vm.h"
 #include "testlib/alloc_count.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
+#include "testlib/corpus_test_loader.h"
 #include "unit/ir/ir_interpreter.h"
 
 #include <gtest/gtest.h>
@@ -481,45 +481,19 @@ std::string outcomeName(rt::PolicyOutcome o) {
 
 void runCorpusFile(const std::string &root, const std::string &path, PolicyCounts &counts,
                    rt::EvalScratch &scratch, rt::PreparedRequest &prepared) {
-  bool ok = false;
-  std::string text = testlib::readFile(path, &ok);
+  testlib::CorpusTest c;
+  testlib::CompiledCorpusTest compiled;
+  std::string error;
+  if (!testlib::loadCorpusTest(root, path, c, error) ||
+      !testlib::compileCorpusTest(c, path, compiled, error))
+    return note(counts.failures, error);
+  const json::Json &t = c.test;
+  std::optional<ir::Module> &module = compiled.module;
+  std::unique_ptr<rt::Program> &program = compiled.program;
   json::JsonError jerr;
-  std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
-  if (!test)
-    return note(counts.failures, path + ": does not parse");
-  const json::Json &t = *test;
-  std::string schemaRel = t["schema"].get<std::string>();
-  SourceManager sm;
-  DiagnosticEngine diags;
-  std::string schemaText = testlib::readFile(root + "/" + schemaRel, &ok);
-  std::optional<schema::Schema> schema;
-  if (ok)
-    schema = schema::loadCedarSchema(sm, schemaRel, schemaText, diags);
-  if (!schema)
-    return note(counts.failures, path + ": schema does not load");
-  std::string entitiesText = testlib::readFile(root + "/" + t["entities"].get<std::string>(), &ok);
-  std::optional<runtime::EntityStore> store;
-  if (ok)
-    store = json::loadEntityStore(entitiesText, &*schema, jerr);
-  if (!store)
-    return note(counts.failures, path + ": entities do not load");
-  std::string policyRel = t["policies"].get<std::string>();
-  std::string policyText = testlib::readFile(root + "/" + policyRel, &ok);
-  LoadedPolicies loaded;
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  if (!ok || !loadPolicyText(policyRel, policyText, sm, loaded, diags, options))
-    return note(counts.failures, path + ": policies do not load");
-  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
-  std::unique_ptr<rt::Program> program =
-      module ? codegen::compileProgram(*module, diags) : nullptr;
   std::string why;
-  std::unique_ptr<rt::FlatStore> flat =
-      program ? rt::FlatStore::build(program->getSymbols(), *store, why) : nullptr;
-  if (!flat)
-    return note(counts.failures, path + ": does not compile " + why);
-  std::vector<reference::PolicyInstance> policies = reference::collectStaticPolicies(loaded.set);
-  runtime::EntityView view(*store);
+  std::vector<reference::PolicyInstance> policies = reference::collectStaticPolicies(c.loaded.set);
+  runtime::EntityView view(*c.store);
   scratch.reserveFor(*program);
   std::vector<uint32_t> candidates;
 
@@ -527,8 +501,8 @@ void runCorpusFile(const std::string &root, const std::string &path, PolicyCount
   for (const json::Json &r : t["requests"]) {
     ++counts.requests;
     std::string where = path + " request " + std::to_string(index++);
-    std::optional<runtime::Request> request = testlib::parseCorpusRequest(r, &*schema, jerr);
-    if (!request || !rt::prepareRequest(*flat, *request, nullptr, prepared, why)) {
+    std::optional<runtime::Request> request = testlib::parseCorpusRequest(r, &*c.schema, jerr);
+    if (!request || !rt::prepareRequest(*compiled.flat, *request, nullptr, prepared, why)) {
       note(counts.failures, where + ": request does not parse or prepare");
       continue;
     }

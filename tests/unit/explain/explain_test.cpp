@@ -7,16 +7,15 @@
 // the conjuncts before it are true.
 #include "compiler/codegen/compile_program.h"
 #include "compiler/ir/lower.h"
-#include "compiler/json/entity_json.h"
 #include "compiler/policy_loader.h"
 #include "compiler/reference/authorizer.h"
-#include "compiler/schema/cedar_schema_parser.h"
 #include "larch/engine.h"
 #include "runtime/compiled/authorize.h"
 #include "runtime/compiled/flat_store.h"
 #include "runtime/compiled/vm.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
+#include "testlib/corpus_test_loader.h"
 #include "unit/ir/ir_interpreter.h"
 
 #include <gtest/gtest.h>
@@ -265,52 +264,25 @@ void note(Counts &c, std::string s) {
 }
 
 void checkFile(const std::string &root, const std::string &path, Counts &counts) {
-  bool ok = false;
-  std::string text = testlib::readFile(path, &ok);
+  testlib::CorpusTest c;
+  testlib::CompiledCorpusTest compiled;
+  std::string error;
+  if (!testlib::loadCorpusTest(root, path, c, error) ||
+      !testlib::compileCorpusTest(c, path, compiled, error))
+    return note(counts, error);
+  const json::Json &t = c.test;
+  std::optional<ir::Module> &module = compiled.module;
+  std::unique_ptr<rt::Program> &program = compiled.program;
   json::JsonError jerr;
-  std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
-  if (!test)
-    return note(counts, path + ": does not parse");
-  const json::Json &t = *test;
-  std::string schemaRel = t["schema"].get<std::string>();
-  SourceManager sm;
-  DiagnosticEngine diags;
-  std::string schemaText = testlib::readFile(root + "/" + schemaRel, &ok);
-  std::optional<schema::Schema> schema;
-  if (ok)
-    schema = schema::loadCedarSchema(sm, schemaRel, schemaText, diags);
-  if (!schema)
-    return note(counts, path + ": schema does not load");
-  std::string entitiesText =
-      testlib::readFile(root + "/" + t["entities"].get<std::string>(), &ok);
-  std::optional<runtime::EntityStore> store;
-  if (ok)
-    store = json::loadEntityStore(entitiesText, &*schema, jerr);
-  if (!store)
-    return note(counts, path + ": entities do not load");
-  std::string policyRel = t["policies"].get<std::string>();
-  std::string policyText = testlib::readFile(root + "/" + policyRel, &ok);
-  LoadedPolicies loaded;
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  if (!ok || !loadPolicyText(policyRel, policyText, sm, loaded, diags, options))
-    return note(counts, path + ": policies do not load");
-  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
-  std::unique_ptr<rt::Program> program =
-      module ? codegen::compileProgram(*module, diags) : nullptr;
   std::string why;
-  std::unique_ptr<rt::FlatStore> flat =
-      program ? rt::FlatStore::build(program->getSymbols(), *store, why) : nullptr;
-  if (!flat)
-    return note(counts, path + ": does not compile " + why);
-  runtime::EntityView view(*store);
+  runtime::EntityView view(*c.store);
   rt::EvalScratch scratch, plain;
   rt::PreparedRequest prepared;
   size_t index = 0;
   for (const json::Json &r : t["requests"]) {
     std::string where = path + " request " + std::to_string(index++);
-    std::optional<runtime::Request> request = testlib::parseCorpusRequest(r, &*schema, jerr);
-    if (!request || !rt::prepareRequest(*flat, *request, nullptr, prepared, why))
+    std::optional<runtime::Request> request = testlib::parseCorpusRequest(r, &*c.schema, jerr);
+    if (!request || !rt::prepareRequest(*compiled.flat, *request, nullptr, prepared, why))
       continue;
     ++counts.requests;
     for (rt::CandidateMode mode : {rt::CandidateMode::Indexed, rt::CandidateMode::AllPolicies}) {

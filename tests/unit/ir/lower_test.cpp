@@ -4,14 +4,13 @@
 // reference authorizer over Cedar's generated corpus.
 #include "compiler/ir/lower.h"
 
-#include "compiler/json/entity_json.h"
 #include "compiler/json/request_json.h"
 #include "compiler/policy_loader.h"
 #include "compiler/reference/authorizer.h"
-#include "compiler/schema/cedar_schema_parser.h"
 #include "ir_interpreter.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
+#include "testlib/corpus_test_loader.h"
 
 #include <gtest/gtest.h>
 
@@ -267,51 +266,25 @@ std::string join(const std::vector<std::string> &v) {
 
 void runCorpusTest(const std::string &root, const std::string &path, CorpusCounts &counts) {
   ++counts.tests;
-  bool ok = false;
-  std::string text = testlib::readFile(path, &ok);
-  json::JsonError jerr;
-  std::optional<json::Json> test = ok ? json::parseJsonText(text, jerr) : std::nullopt;
-  if (!test)
-    return fail(counts, path + ": does not parse");
-  const json::Json &t = *test;
-
-  std::string schemaRel = t["schema"].get<std::string>();
-  SourceManager sm;
-  DiagnosticEngine diags;
-  std::string schemaText = testlib::readFile(root + "/" + schemaRel, &ok);
-  std::optional<schema::Schema> schema;
-  if (ok)
-    schema = schema::loadCedarSchema(sm, schemaRel, schemaText, diags);
-  if (!schema)
-    return fail(counts, path + ": schema does not load");
-  std::string entitiesText =
-      testlib::readFile(root + "/" + t["entities"].get<std::string>(), &ok);
-  std::optional<runtime::EntityStore> store;
-  if (ok)
-    store = json::loadEntityStore(entitiesText, &*schema, jerr);
-  if (!store)
-    return fail(counts, path + ": entities do not load");
-
-  std::string policyRel = t["policies"].get<std::string>();
-  std::string policyText = testlib::readFile(root + "/" + policyRel, &ok);
-  LoadedPolicies loaded;
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  if (!ok || !loadPolicyText(policyRel, policyText, sm, loaded, diags, options))
-    return fail(counts, path + ": policies do not load");
-  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
+  testlib::CorpusTest c;
+  std::string error;
+  if (!testlib::loadCorpusTest(root, path, c, error))
+    return fail(counts, error);
+  const json::Json &t = c.test;
+  std::optional<ir::Module> module = ir::lower(c.loaded.set, c.diags);
   if (!module)
     return fail(counts, path + ": policies do not lower");
+  json::JsonError jerr;
   std::vector<reference::PolicyInstance> policies =
-      reference::collectStaticPolicies(loaded.set);
-  runtime::EntityView view(*store);
+      reference::collectStaticPolicies(c.loaded.set);
+  runtime::EntityView view(*c.store);
 
   size_t index = 0;
   for (const json::Json &r : t["requests"]) {
     ++counts.requests;
     std::string where = path + " request " + std::to_string(index++);
     std::optional<runtime::Request> parsedRequest =
-        testlib::parseCorpusRequest(r, &*schema, jerr);
+        testlib::parseCorpusRequest(r, &*c.schema, jerr);
     if (!parsedRequest) {
       fail(counts, where + ": request does not parse");
       continue;
