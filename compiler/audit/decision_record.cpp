@@ -27,22 +27,31 @@ namespace larch::audit {
 
 using Json = nlohmann::json;
 
+void setObligations(const larch::Obligations &from, std::vector<Obligation> &to) {
+  to.clear();
+  if (from.maxCredentialTtlSeconds >= 0)
+    to.push_back({"max_credential_ttl", Json{{"seconds", from.maxCredentialTtlSeconds}}});
+  if (!from.credentialScopes.empty())
+    to.push_back({"credential_scopes", Json{{"scopes", from.credentialScopes}}});
+  if (!from.approvers.empty())
+    to.push_back({"approval_required", Json{{"approvers", from.approvers}}});
+}
+
 void setDecision(DecisionRecord &record, const larch::Decision &decision) {
   record.allowed = decision.allowed;
+  record.outcome = decision.outcome;
   record.determiningPolicies.clear();
   for (const std::string &id : decision.reasons)
     record.determiningPolicies.push_back({id, ""});
   record.errors.clear();
   for (const PolicyErrorInfo &error : decision.errors)
     record.errors.push_back({error.policy, error.message});
-  if (decision.allowed)
-    record.outcome = Outcome::Allowed;
-  else if (!decision.reasons.empty())
-    record.outcome = Outcome::Forbidden;
-  else if (decision.errors.size() == 1 && decision.errors.front().policy.empty())
-    record.outcome = Outcome::InvalidRequest;
-  else
-    record.outcome = Outcome::NotPermitted;
+  setObligations(decision.obligations, record.obligations);
+  record.revoked.reset();
+  if (decision.revoked) {
+    const RevocationInfo &r = decision.revocation;
+    record.revoked = RevocationRef{r.kind, r.id, r.revokedAt, r.reason};
+  }
 }
 
 namespace {

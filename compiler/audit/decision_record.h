@@ -136,9 +136,12 @@ struct DecisionRecord {
   std::optional<Integrity> integrity;
 };
 
-/// Sets `allowed`, `determiningPolicies` (ids; names left empty), `errors`
-/// and `outcome` (Allowed, Forbidden or NotPermitted; InvalidRequest when the
-/// only error has no policy) from the engine's decision.
+/// The obligations of a decision in the record's AuthZEN shape
+/// (`max_credential_ttl`, `credential_scopes`, `approval_required`).
+void setObligations(const larch::Obligations &from, std::vector<Obligation> &to);
+
+/// Sets `allowed`, `outcome`, `determiningPolicies` (ids; names left empty),
+/// `errors`, `obligations` and `revoked` from the engine's decision.
 void setDecision(DecisionRecord &record, const larch::Decision &decision);
 
 /// The record's JSON form (keys as in docs/audit.md). `integrity` is written

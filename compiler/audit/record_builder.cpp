@@ -65,16 +65,6 @@ AgentInfo toAgentInfo(const AgentEnvelope &envelope) {
   return info;
 }
 
-void setObligations(const Obligations &from, std::vector<Obligation> &to) {
-  to.clear();
-  if (from.maxCredentialTtlSeconds >= 0)
-    to.push_back({"max_credential_ttl", Json{{"seconds", from.maxCredentialTtlSeconds}}});
-  if (!from.credentialScopes.empty())
-    to.push_back({"credential_scopes", Json{{"scopes", from.credentialScopes}}});
-  if (!from.approvers.empty())
-    to.push_back({"approval_required", Json{{"approvers", from.approvers}}});
-}
-
 } // namespace
 
 RequestSummary summariseRequestTree(std::string_view requestJson,

@@ -55,31 +55,61 @@ TEST(DecisionRecord, OmitsEmptyFieldsButKeepsTheLists) {
             R"("resource":{"id":"","type":""},"timestamp":"t","version":1})");
   record.agent = AgentInfo{};
   record.agent->owner = "alice";
-  record.revoked = RevocationRef{"credential", "cred-1", "2026-01-01T00:00:00Z"};
+  record.revoked = RevocationRef{"credential", "cred-1", "2026-01-01T00:00:00Z", ""};
   json = recordToJson(record);
   EXPECT_EQ(json["agent"].dump(), R"({"owner":"alice"})");
   EXPECT_EQ(json["revoked"].dump(),
             R"({"id":"cred-1","kind":"credential","revoked_at":"2026-01-01T00:00:00Z"})");
 }
 
-TEST(DecisionRecord, SetDecisionDerivesTheOutcome) {
+namespace {
+
+larch::Decision makeDecision(bool allowed, std::vector<std::string> reasons,
+                             std::vector<larch::PolicyErrorInfo> errors, Outcome outcome) {
+  larch::Decision d;
+  d.allowed = allowed;
+  d.reasons = std::move(reasons);
+  d.errors = std::move(errors);
+  d.outcome = outcome;
+  return d;
+}
+
+} // namespace
+
+TEST(DecisionRecord, SetDecisionCopiesTheEngineDecision) {
   DecisionRecord record;
-  larch::Decision allow{true, {"p1", "p2"}, {}};
+  larch::Decision allow = makeDecision(true, {"p1", "p2"}, {}, Outcome::Allowed);
+  allow.obligations.maxCredentialTtlSeconds = 900;
+  allow.obligations.credentialScopes = {"repo:read"};
   setDecision(record, allow);
   EXPECT_TRUE(record.allowed);
   EXPECT_EQ(record.outcome, Outcome::Allowed);
   ASSERT_EQ(record.determiningPolicies.size(), 2u);
   EXPECT_EQ(record.determiningPolicies[1].id, "p2");
+  ASSERT_EQ(record.obligations.size(), 2u);
+  EXPECT_EQ(record.obligations[0].type, "max_credential_ttl");
+  EXPECT_EQ(record.obligations[0].properties.dump(), R"({"seconds":900})");
+  EXPECT_EQ(record.obligations[1].properties.dump(), R"({"scopes":["repo:read"]})");
 
-  setDecision(record, larch::Decision{false, {"f"}, {{"p3", "boom"}}});
-  EXPECT_EQ(record.outcome, Outcome::Forbidden);
+  larch::Decision forbid =
+      makeDecision(false, {"f"}, {{"p3", "boom"}}, Outcome::ApprovalRequired);
+  forbid.obligations.approvers = {"leads"};
+  setDecision(record, forbid);
+  EXPECT_EQ(record.outcome, Outcome::ApprovalRequired);
   ASSERT_EQ(record.errors.size(), 1u);
   EXPECT_EQ(record.errors[0].message, "boom");
+  ASSERT_EQ(record.obligations.size(), 1u);
+  EXPECT_EQ(record.obligations[0].properties.dump(), R"({"approvers":["leads"]})");
+  EXPECT_FALSE(record.revoked);
 
-  setDecision(record, larch::Decision{false, {}, {{"p3", "boom"}}});
-  EXPECT_EQ(record.outcome, Outcome::NotPermitted);
-  setDecision(record, larch::Decision{false, {}, {{"", "line 3: bad request"}}});
-  EXPECT_EQ(record.outcome, Outcome::InvalidRequest);
+  larch::Decision revoked = makeDecision(false, {}, {}, Outcome::Revoked);
+  revoked.revoked = true;
+  revoked.revocation = {"instance", "spiffe://a/b", "2026-01-01T00:00:00Z", "leaked"};
+  setDecision(record, revoked);
+  EXPECT_EQ(record.outcome, Outcome::Revoked);
+  EXPECT_TRUE(record.obligations.empty());
+  ASSERT_TRUE(record.revoked);
+  EXPECT_EQ(record.revoked->reason, "leaked");
   EXPECT_STREQ(getOutcomeName(Outcome::ApprovalRequired), "approval_required");
   EXPECT_STREQ(getOutcomeName(Outcome::Revoked), "revoked");
 }
