@@ -575,28 +575,23 @@ bool Emitter::run() {
   findConstants();
   findSharing();
   constIndex.assign(m.getNodes().size(), None);
-  for (uint32_t i = 0; i < m.getPolicies().size(); ++i) {
-    if (!emitPolicy(i))
+  // Whether the code emitted up to policy `i` still fits the program.
+  auto fits = [&](uint32_t i) {
+    if (code.size() < rt::Program::MaxInstructions)
+      return true;
+    diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,
+                "the compiled policy set exceeds " +
+                    std::to_string(rt::Program::MaxInstructions) + " instructions");
+    return false;
+  };
+  for (uint32_t i = 0; i < m.getPolicies().size(); ++i)
+    if (!emitPolicy(i) || !fits(i))
       return false;
-    if (code.size() >= rt::Program::MaxInstructions) {
-      diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,
-                  "the compiled policy set exceeds " +
-                      std::to_string(rt::Program::MaxInstructions) + " instructions");
-      return false;
-    }
-  }
   // The conjuncts' code, for explanations, after all the policies' code so
   // that a decision never touches it (program.h, ConjunctInfo).
-  for (uint32_t i = 0; i < m.getPolicies().size(); ++i) {
-    if (!emitConjuncts(i))
+  for (uint32_t i = 0; i < m.getPolicies().size(); ++i)
+    if (!emitConjuncts(i) || !fits(i))
       return false;
-    if (code.size() >= rt::Program::MaxInstructions) {
-      diags.error(DiagCode::InputTooLarge, m.getPolicies()[i].range,
-                  "the compiled policy set exceeds " +
-                      std::to_string(rt::Program::MaxInstructions) + " instructions");
-      return false;
-    }
-  }
   out.setNumMemoSlots(numMemoSlots);
   out.setMaxStackDepth(maxDepth);
   return true;
