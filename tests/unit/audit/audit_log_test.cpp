@@ -262,6 +262,25 @@ TEST(AuditLog, ABatchCommittedWithOneSync) {
 // pipe after append() returns; the parent kills it with SIGKILL mid-stream.
 // Every acknowledged record must be in the log and the chain intact; a
 // restart then continues the chain.
+/// In a forked child: opens the log at `path`, or exits with `code`.
+std::unique_ptr<AuditLog> openOrExit(const std::string &path, const AuditLogOptions &options,
+                                     int code) {
+  llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path, options);
+  if (!log) {
+    llvm::consumeError(log.takeError());
+    ::_exit(code);
+  }
+  return std::move(*log);
+}
+
+/// In a forked child: appends `record`, or exits with `code`.
+void appendOrExit(AuditLog &log, DecisionRecord &record, int code) {
+  if (llvm::Error e = log.append(record)) {
+    llvm::consumeError(std::move(e));
+    ::_exit(code);
+  }
+}
+
 void crashTest(const AuditLogOptions &options, int killAfterAcks) {
   TempDir dir;
   std::string path = dir.file("audit.jsonl");
@@ -271,18 +290,11 @@ void crashTest(const AuditLogOptions &options, int killAfterAcks) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     ::close(acks[0]);
-    llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path, options);
-    if (!log) {
-      llvm::consumeError(log.takeError());
-      ::_exit(3);
-    }
+    std::unique_ptr<AuditLog> log = openOrExit(path, options, 3);
     for (int i = 0;; ++i) {
       DecisionRecord record = makeChainRecord(i);
       record.obligations = {{"padding", {{"text", std::string(i % 7 * 300, 'x')}}}};
-      if (llvm::Error e = (*log)->append(record)) {
-        llvm::consumeError(std::move(e));
-        ::_exit(4);
-      }
+      appendOrExit(*log, record, 4);
       uint64_t seq = record.integrity->seq;
       if (::write(acks[1], &seq, sizeof seq) != sizeof seq)
         ::_exit(5);
@@ -357,17 +369,10 @@ TEST(AuditLog, AFailedWriteLeavesNothingBehind) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     ::signal(SIGXFSZ, SIG_IGN);
-    llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path);
-    if (!log) {
-      llvm::consumeError(log.takeError());
-      ::_exit(10);
-    }
+    std::unique_ptr<AuditLog> log = openOrExit(path, {}, 10);
     for (int i = 0; i < 3; ++i) {
       DecisionRecord record = makeChainRecord(i);
-      if (llvm::Error e = (*log)->append(record)) {
-        llvm::consumeError(std::move(e));
-        ::_exit(11);
-      }
+      appendOrExit(*log, record, 11);
     }
     struct stat st;
     ::stat(path.c_str(), &st);
@@ -378,21 +383,18 @@ TEST(AuditLog, AFailedWriteLeavesNothingBehind) {
     limit.rlim_cur = static_cast<rlim_t>(sizeBefore + 100);
     ::setrlimit(RLIMIT_FSIZE, &limit);
     DecisionRecord failing = makeChainRecord(3);
-    llvm::Error e = (*log)->append(failing);
+    llvm::Error e = log->append(failing);
     if (!e)
       ::_exit(12);
     llvm::consumeError(std::move(e));
     ::stat(path.c_str(), &st);
     if (st.st_size != sizeBefore)
       ::_exit(13);
-    if ((*log)->getNextSeq() != 3 || failing.integrity)
+    if (log->getNextSeq() != 3 || failing.integrity)
       ::_exit(14);
     ::setrlimit(RLIMIT_FSIZE, &original);
     DecisionRecord next = makeChainRecord(3);
-    if (llvm::Error again = (*log)->append(next)) {
-      llvm::consumeError(std::move(again));
-      ::_exit(15);
-    }
+    appendOrExit(*log, next, 15);
     ::_exit(0);
   }
   int status = 0;
@@ -420,17 +422,10 @@ TEST(AuditLogCrash, DiesInsideWrite) {
     ::close(acks[0]);
     struct rlimit noCore = {0, 0};
     ::setrlimit(RLIMIT_CORE, &noCore);
-    llvm::Expected<std::unique_ptr<AuditLog>> log = AuditLog::open(path);
-    if (!log) {
-      llvm::consumeError(log.takeError());
-      ::_exit(3);
-    }
+    std::unique_ptr<AuditLog> log = openOrExit(path, {}, 3);
     for (int i = 0; i < 5; ++i) {
       DecisionRecord record = makeChainRecord(i);
-      if (llvm::Error e = (*log)->append(record)) {
-        llvm::consumeError(std::move(e));
-        ::_exit(4);
-      }
+      appendOrExit(*log, record, 4);
       uint64_t seq = record.integrity->seq;
       if (::write(acks[1], &seq, sizeof seq) != sizeof seq)
         ::_exit(5);
@@ -441,7 +436,7 @@ TEST(AuditLogCrash, DiesInsideWrite) {
                            static_cast<rlim_t>(st.st_size + 100)};
     ::setrlimit(RLIMIT_FSIZE, &limit);
     DecisionRecord record = makeChainRecord(5);
-    llvm::consumeError((*log)->append(record));
+    llvm::consumeError(log->append(record));
     ::_exit(6); // not reached: SIGXFSZ ends the process inside append()
   }
   ::close(acks[1]);
