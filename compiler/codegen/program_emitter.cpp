@@ -9,8 +9,9 @@
 //      the reference evaluator raises it);
 //   2. sharing: every node reachable from a policy's conditions counts its
 //      parents; a node with more than one gets a memo slot, so its code runs
-//      at most once per decision, unless it is a constant, a variable or one
-//      constant-time step over those (`context.a`, `principal is T`, `x + 1`);
+//      at most once per decision, unless its code is at most two
+//      constant-time instructions (`context.a.b`, `resource.level < 3`),
+//      cheaper to run again than to look up;
 //   3. code: per policy, the scope tests, then the conditions in Cedar's
 //      evaluation order, then Return; after every policy, the code of each
 //      policy's conjuncts, which only explanations run (docs/explain.md).
@@ -35,6 +36,10 @@ using rt::Val;
 constexpr uint32_t None = UINT32_MAX;
 /// Deepest expression the generator recurses into.
 constexpr unsigned MaxNesting = 10000;
+/// A shared node whose code is at most this many constant-time instructions
+/// is emitted again at each use: a memo lookup (MemoGet, and MemoPut on the
+/// first use) costs about as much (measured: docs/architecture.md).
+constexpr uint32_t MaxUnsharedCost = 2;
 
 class Emitter {
 public:
@@ -71,7 +76,8 @@ private:
   Val makeConstant(NodeId n);
   uint32_t stringConstant(ir::SymbolId s);
   bool isBoolNode(NodeId n) const;
-  bool isCheap(NodeId n) const;
+  uint32_t constantOperand(NodeId n) const;
+  uint32_t inlineCost(NodeId n, uint32_t budget) const;
 
   const ir::Module &m;
   rt::Program &out;
@@ -207,41 +213,74 @@ void Emitter::findSharing() {
   }
   memoSlot.assign(n, None);
   for (NodeId i = 0; i < n; ++i)
-    if (reachable[i] && uses[i] > 1 && !isConst[i] && !isCheap(i))
+    if (reachable[i] && uses[i] > 1 && !isConst[i] && inlineCost(i, MaxUnsharedCost) > MaxUnsharedCost)
       memoSlot[i] = numMemoSlots++;
 }
 
-bool Emitter::isCheap(NodeId n) const {
-  // A variable, or one constant-time step over variables and constants: a
-  // memo lookup would cost as much as evaluating it again.
+uint32_t Emitter::constantOperand(NodeId n) const {
+  // Which operand of a comparison fuses into its instruction as K (LessK and
+  // friends take it on the right; equality is symmetric and never errors).
+  const ir::Node &x = m.getNode(n);
+  if (x.op != ir::Op::Eq && x.op != ir::Op::Less && x.op != ir::Op::LessEq)
+    return None;
+  llvm::ArrayRef<NodeId> ops = m.getOperands(n);
+  if (isConst[ops[1]])
+    return 1;
+  if (x.op == ir::Op::Eq && isConst[ops[0]])
+    return 0;
+  return None;
+}
+
+uint32_t Emitter::inlineCost(NodeId n, uint32_t budget) const {
+  // Instructions the node's code takes when it is not memoised, for nodes
+  // of constant-time steps only; anything else costs more than `budget`.
+  // Every step but a fused `!` spends budget, so the recursion is shallow.
   const ir::Node &x = m.getNode(n);
   llvm::ArrayRef<NodeId> ops = m.getOperands(n);
-  auto isLeaf = [&](NodeId o) { return isConst[o] || m.getNode(o).op == ir::Op::Var; };
+  const uint32_t over = budget + 1;
+  if (isConst[n] || x.op == ir::Op::Var)
+    return 1;
+  if (budget == 0)
+    return over;
+  // `own` instructions, then the operands (skipping a fused constant).
+  auto sum = [&](uint32_t own, uint32_t skip = None) {
+    uint32_t total = own;
+    for (uint32_t k = 0; k < ops.size(); ++k) {
+      if (k == skip)
+        continue;
+      if (total >= budget)
+        return over;
+      uint32_t c = inlineCost(ops[k], budget - total);
+      if (c > budget - total)
+        return over;
+      total += c;
+    }
+    return total;
+  };
   switch (x.op) {
-  case ir::Op::Var:
-    return true;
-  case ir::Op::Not:
-  case ir::Op::Neg:
+  case ir::Op::Has:
+  case ir::Op::GetAttr:
+    // On a variable: one fused instruction.
+    return m.getNode(ops[0]).op == ir::Op::Var ? 1 : sum(1);
   case ir::Op::Eq:
   case ir::Op::Less:
   case ir::Op::LessEq:
+    // Equality of sets and records is not constant-time.
+    for (NodeId o : ops)
+      if (m.getNode(o).op == ir::Op::Set || m.getNode(o).op == ir::Op::Record)
+        return over;
+    return sum(1, constantOperand(n));
+  case ir::Op::Not:
+    // `!` of a comparison with a constant fuses into the comparison.
+    return constantOperand(ops[0]) != None ? inlineCost(ops[0], budget) : sum(1);
+  case ir::Op::Neg:
   case ir::Op::Add:
   case ir::Op::Sub:
   case ir::Op::Mul:
   case ir::Op::Is:
-    return llvm::all_of(ops, isLeaf) &&
-           // Equality of sets and records is not constant-time.
-           llvm::none_of(ops, [&](NodeId o) {
-             return m.getNode(o).op == ir::Op::Set || m.getNode(o).op == ir::Op::Record;
-           });
-  case ir::Op::Has:
-  case ir::Op::GetAttr:
-    // A field of the context record (entity attributes go through the
-    // store and its request overlay, so they are worth remembering).
-    return m.getNode(ops[0]).op == ir::Op::Var &&
-           static_cast<ir::VarKind>(m.getNode(ops[0]).payload) == ir::VarKind::Context;
+    return sum(1);
   default:
-    return false;
+    return over;
   }
 }
 
@@ -405,16 +444,41 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
     code[jEnd].a = here();
     return true;
   }
-  case ir::Op::Not:
-    return unary(Opcode::Not, 0);
+  case ir::Op::Not: {
+    // `!(x == K)`, `!(x < K)`, `!(x <= K)`: one fused instruction.
+    NodeId c = ops[0];
+    Opcode fused = Opcode::Not;
+    if (memoSlot[c] == None && constantOperand(c) != None)
+      fused = m.getNode(c).op == ir::Op::Eq     ? Opcode::NotEqK
+              : m.getNode(c).op == ir::Op::Less ? Opcode::GreaterEqK
+                                                : Opcode::GreaterK;
+    if (fused == Opcode::Not)
+      return unary(Opcode::Not, 0);
+    uint32_t k = constantOperand(c);
+    if (!emitExpr(m.getOperands(c)[k == 0 ? 1 : 0], depth))
+      return false;
+    emit(fused, constantOf(m.getOperands(c)[k]), 0, r);
+    return true;
+  }
   case ir::Op::Neg:
     return unary(Opcode::Neg, 0);
   case ir::Op::Eq:
-    return unary(Opcode::Eq, 0);
   case ir::Op::Less:
-    return unary(Opcode::Less, 0);
-  case ir::Op::LessEq:
-    return unary(Opcode::LessEq, 0);
+  case ir::Op::LessEq: {
+    Opcode plain = x.op == ir::Op::Eq     ? Opcode::Eq
+                   : x.op == ir::Op::Less ? Opcode::Less
+                                          : Opcode::LessEq;
+    uint32_t k = constantOperand(n);
+    if (k == None)
+      return unary(plain, 0);
+    Opcode fused = x.op == ir::Op::Eq     ? Opcode::EqK
+                   : x.op == ir::Op::Less ? Opcode::LessK
+                                          : Opcode::LessEqK;
+    if (!emitExpr(ops[k == 0 ? 1 : 0], depth))
+      return false;
+    emit(fused, constantOf(ops[k]), 0, r);
+    return true;
+  }
   case ir::Op::In:
     return unary(Opcode::In, 0);
   case ir::Op::Add:
@@ -424,9 +488,14 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
   case ir::Op::Mul:
     return unary(Opcode::Mul, 0);
   case ir::Op::Has:
-    return unary(Opcode::Has, attrIds[x.payload]);
-  case ir::Op::GetAttr:
-    return unary(Opcode::GetAttr, attrIds[x.payload]);
+  case ir::Op::GetAttr: {
+    bool isHas = x.op == ir::Op::Has;
+    const ir::Node &object = m.getNode(ops[0]);
+    if (object.op != ir::Op::Var)
+      return unary(isHas ? Opcode::Has : Opcode::GetAttr, attrIds[x.payload]);
+    emit(isHas ? Opcode::VarHas : Opcode::VarAttr, attrIds[x.payload], object.payload, r);
+    return true;
+  }
   case ir::Op::Like:
     return unary(Opcode::Like, x.payload);
   case ir::Op::Is:

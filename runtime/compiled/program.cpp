@@ -197,6 +197,14 @@ llvm::StringRef getOpcodeName(Opcode op) {
   case Opcode::Mul: return "mul";
   case Opcode::Has: return "has";
   case Opcode::GetAttr: return "getattr";
+  case Opcode::VarHas: return "var.has";
+  case Opcode::VarAttr: return "var.getattr";
+  case Opcode::EqK: return "eq.k";
+  case Opcode::NotEqK: return "noteq.k";
+  case Opcode::LessK: return "less.k";
+  case Opcode::LessEqK: return "lesseq.k";
+  case Opcode::GreaterK: return "greater.k";
+  case Opcode::GreaterEqK: return "greatereq.k";
   case Opcode::Like: return "like";
   case Opcode::Is: return "is";
   case Opcode::MakeSet: return "set";
@@ -301,6 +309,20 @@ std::string Program::dump() const {
     case Opcode::Has:
     case Opcode::GetAttr:
       os << runtime::quoteCedarString(symbols.getAttr(in.a));
+      break;
+    case Opcode::VarHas:
+    case Opcode::VarAttr:
+      os << (in.b < 4 ? VarNames[in.b] : "?") << ' '
+         << runtime::quoteCedarString(symbols.getAttr(in.a));
+      break;
+    case Opcode::EqK:
+    case Opcode::NotEqK:
+    case Opcode::LessK:
+    case Opcode::LessEqK:
+    case Opcode::GreaterK:
+    case Opcode::GreaterEqK:
+      os << 'k' << in.a << "  ; ";
+      printVal(os, constants[in.a], symbols);
       break;
     case Opcode::Like:
       os << 'p' << in.a << "  ; ";

@@ -138,6 +138,16 @@ enum class Opcode : uint8_t {
   Mul,    //              x y -> x * y     Longs; overflow errors
   Has,     // a=attr        x -> x has a   x record or entity (no record: false)
   GetAttr, // a=attr        x -> x.a       x record or entity; missing: error
+  // Fused forms of the commonest pairs (the emitter picks them; each behaves
+  // as the pair it replaces, errors included).
+  VarHas,     // a=attr b=VarKind  -> v has a     Var b; Has a
+  VarAttr,    // a=attr b=VarKind  -> v.a         Var b; GetAttr a
+  EqK,        // a=k      x -> x == K[a]          Const a; Eq
+  NotEqK,     // a=k      x -> !(x == K[a])       Const a; Eq; Not
+  LessK,      // a=k      x -> x < K[a]           Const a; Less
+  LessEqK,    // a=k      x -> x <= K[a]          Const a; LessEq
+  GreaterK,   // a=k      x -> !(x <= K[a])       Const a; LessEq; Not  (x > K)
+  GreaterEqK, // a=k      x -> !(x < K[a])        Const a; Less; Not    (x >= K)
   Like,    // a=pattern     s -> s like P  s String; P = getPattern(a)
   Is,      // a=type        x -> x is a    x entity
   MakeSet,    // a=n      x1..xn -> [x1..xn]          built in the scratch arena

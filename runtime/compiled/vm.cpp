@@ -94,6 +94,55 @@ namespace {
     return fail(ErrorCode::TypeError, expected, got, Val());
   };
   auto expectKind = [](Kind k) { return static_cast<uint32_t>(k); };
+  // `x < y` and `x <= y`: both Long, both datetime or both duration.
+  auto comparable = [](const Val &x, const Val &y) {
+    return x.kind == y.kind && isComparable(x.kind);
+  };
+  auto compareError = [&](const Val &x, const Val &y) {
+    if (isComparable(x.kind))
+      return typeError(static_cast<uint32_t>(x.kind), y);
+    return typeError(static_cast<uint32_t>(Expect::LongDatetimeOrDuration), x);
+  };
+  // `v has attr` and `v.attr` in place; false after recording an error.
+  auto hasAttr = [&](Val &v, uint32_t attr) {
+    if (v.kind == Kind::Record)
+      v = Val::boolean(v.findField(attr) != nullptr);
+    else if (v.kind == Kind::Entity)
+      v = Val::boolean(world.findAttr(v.entity, attr) != nullptr);
+    else
+      return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v), false;
+    return true;
+  };
+  auto getAttr = [&](Val &v, uint32_t attr) {
+    const Val *f;
+    if (v.kind == Kind::Record) {
+      if (!(f = v.findField(attr)))
+        return fail(ErrorCode::NoRecordAttr, attr, v, Val()), false;
+    } else if (v.kind == Kind::Entity) {
+      if (!(f = world.findAttr(v.entity, attr)))
+        return fail(world.hasRecord(v.entity) ? ErrorCode::NoEntityAttr
+                                              : ErrorCode::NoSuchEntity,
+                    attr, v, Val()),
+               false;
+    } else {
+      return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v), false;
+    }
+    v = *f;
+    return true;
+  };
+  auto pushVar = [&](uint32_t var) {
+    switch (static_cast<VarKind>(var)) {
+    case VarKind::Principal:
+      return Val::entityId(request.getPrincipal());
+    case VarKind::Action:
+      return Val::entityId(request.getAction());
+    case VarKind::Resource:
+      return Val::entityId(request.getResource());
+    case VarKind::Context:
+      break;
+    }
+    return request.getContext();
+  };
   constexpr uint32_t ExpectBool = static_cast<uint32_t>(Kind::Bool);
   constexpr uint32_t ExpectLong = static_cast<uint32_t>(Kind::Long);
 
@@ -132,20 +181,7 @@ namespace {
       *sp++ = constants[in.a];
       break;
     case Opcode::Var:
-      switch (static_cast<VarKind>(in.a)) {
-      case VarKind::Principal:
-        *sp++ = Val::entityId(request.getPrincipal());
-        break;
-      case VarKind::Action:
-        *sp++ = Val::entityId(request.getAction());
-        break;
-      case VarKind::Resource:
-        *sp++ = Val::entityId(request.getResource());
-        break;
-      case VarKind::Context:
-        *sp++ = request.getContext();
-        break;
-      }
+      *sp++ = pushVar(in.a);
       break;
     case Opcode::Jump:
       pc = in.a;
@@ -219,15 +255,31 @@ namespace {
     case Opcode::Less:
     case Opcode::LessEq: {
       const Val &x = sp[-2], &y = sp[-1];
-      if (x.kind != y.kind || !isComparable(x.kind)) {
-        if (isComparable(x.kind))
-          return typeError(expectKind(x.kind), y);
-        return typeError(static_cast<uint32_t>(Expect::LongDatetimeOrDuration), x);
-      }
+      if (!comparable(x, y))
+        return compareError(x, y);
       // Long, Datetime and Duration all keep their number in `i`.
       bool r = in.op == Opcode::Less ? x.i < y.i : x.i <= y.i;
       --sp;
       sp[-1] = Val::boolean(r);
+      break;
+    }
+    case Opcode::EqK:
+    case Opcode::NotEqK:
+      sp[-1] = Val::boolean(equalVals(sp[-1], constants[in.a]) == (in.op == Opcode::EqK));
+      break;
+    case Opcode::LessK:
+    case Opcode::LessEqK:
+    case Opcode::GreaterK:
+    case Opcode::GreaterEqK: {
+      Val &x = sp[-1];
+      const Val &y = constants[in.a];
+      if (!comparable(x, y))
+        return compareError(x, y);
+      bool r = in.op == Opcode::LessK        ? x.i < y.i
+               : in.op == Opcode::LessEqK    ? x.i <= y.i
+               : in.op == Opcode::GreaterK   ? x.i > y.i
+                                             : x.i >= y.i;
+      x = Val::boolean(r);
       break;
     }
     case Opcode::In: {
@@ -272,35 +324,24 @@ namespace {
       sp[-1] = Val::integer(out);
       break;
     }
-    case Opcode::Has: {
-      Val &v = sp[-1];
-      if (v.kind == Kind::Record)
-        v = Val::boolean(v.findField(in.a) != nullptr);
-      else if (v.kind == Kind::Entity)
-        v = Val::boolean(world.findAttr(v.entity, in.a) != nullptr);
-      else
-        return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v);
+    case Opcode::Has:
+      if (!hasAttr(sp[-1], in.a))
+        return PolicyOutcome::Error;
       break;
-    }
-    case Opcode::GetAttr: {
-      Val &v = sp[-1];
-      if (v.kind == Kind::Record) {
-        const Val *f = v.findField(in.a);
-        if (!f)
-          return fail(ErrorCode::NoRecordAttr, in.a, v, Val());
-        v = *f;
-      } else if (v.kind == Kind::Entity) {
-        const Val *f = world.findAttr(v.entity, in.a);
-        if (!f)
-          return fail(world.hasRecord(v.entity) ? ErrorCode::NoEntityAttr
-                                                : ErrorCode::NoSuchEntity,
-                      in.a, v, Val());
-        v = *f;
-      } else {
-        return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v);
-      }
+    case Opcode::GetAttr:
+      if (!getAttr(sp[-1], in.a))
+        return PolicyOutcome::Error;
       break;
-    }
+    case Opcode::VarHas:
+      *sp = pushVar(in.b);
+      if (!hasAttr(*sp++, in.a))
+        return PolicyOutcome::Error;
+      break;
+    case Opcode::VarAttr:
+      *sp = pushVar(in.b);
+      if (!getAttr(*sp++, in.a))
+        return PolicyOutcome::Error;
+      break;
     case Opcode::Like: {
       Val &v = sp[-1];
       if (v.kind != Kind::String)

@@ -221,6 +221,39 @@ TEST(Vm, Comparisons) {
             "error: type error: expected long, datetime or duration, got decimal");
 }
 
+TEST(Vm, FusedComparisonsBehaveAsTheirParts) {
+  // `x op K` and `!(x op K)` run as one instruction (program.h); each must
+  // give the value and the error its unfused parts give.
+  for (const char *op : {"<", "<=", ">", ">="}) {
+    std::string o = op;
+    EXPECT_EQ(when("context.n " + o + " 5"), o == "<" || o == ">" ? "false" : "true");
+    EXPECT_EQ(when("context.s " + o + " 1"),
+              "error: type error: expected long, datetime or duration, got string");
+    EXPECT_EQ(when("context.n " + o + " \"a\""), "error: type error: expected long, got string");
+    EXPECT_EQ(when("context.when " + o + " 1"), "error: type error: expected datetime, got long");
+    EXPECT_EQ(when("context.nope " + o + " 1"),
+              "error: record does not have the attribute `nope`");
+    EXPECT_EQ(when("resource.nope " + o + " 1"),
+              "error: Photo::\"p\" does not have the attribute `nope`");
+  }
+  EXPECT_EQ(when("context.big > 9223372036854775806"), "true");
+  EXPECT_EQ(when("5 == context.n && \"x\" != context.s"), "true");
+  EXPECT_EQ(when("context.rec != {a: 1, b: \"x\"}"), "false");
+  EXPECT_EQ(when("context has n && principal has nope"), "false");
+  EXPECT_EQ(when("1 has nope"), "error: type error: expected record or entity, got long");
+  auto f = makeFixture("permit(principal, action, resource) when { context.n > 1 && "
+                       "resource.level != 2 && !(principal.age < 3) && context has s };");
+  ASSERT_TRUE(f);
+  std::vector<rt::Opcode> body;
+  const rt::PolicyEntry &e = f->program->getEntries()[0];
+  for (uint32_t pc = e.bodyEntry; pc < e.codeEnd; ++pc)
+    body.push_back(f->program->getCode()[pc].op);
+  using O = rt::Opcode;
+  EXPECT_EQ(body, (std::vector<O>{O::VarAttr, O::GreaterK, O::BrFalse, O::VarAttr, O::NotEqK,
+                                  O::BrFalse, O::VarAttr, O::GreaterEqK, O::BrFalse,
+                                  O::VarHas, O::Return}));
+}
+
 TEST(Vm, Equality) {
   EXPECT_EQ(when("context.s == \"hello\""), "true");
   EXPECT_EQ(when("context.n == \"5\""), "false");
