@@ -121,6 +121,18 @@ void Emitter::internSymbols() {
           out.getLikeUnits().push_back(static_cast<unsigned char>(c));
     }
     ref.count = static_cast<uint32_t>(out.getLikeUnits().size()) - ref.first;
+    std::string literal;
+    unsigned stars = 0;
+    for (const ir::PatternElem &e : m.getPattern(static_cast<uint32_t>(p))) {
+      if (e.isWildcard && stars++ == 0)
+        ref.prefixLength = static_cast<uint32_t>(literal.size());
+      else if (!e.isWildcard)
+        literal += e.literal;
+    }
+    if (stars <= 1) {
+      ref.shape = stars == 0 ? rt::PatternRef::Shape::Exact : rt::PatternRef::Shape::PrefixSuffix;
+      ref.literal = out.getConstantArena().copyString(literal);
+    }
     out.getPatterns().push_back(ref);
   }
 }

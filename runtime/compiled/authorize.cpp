@@ -42,36 +42,19 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
         __builtin_prefetch(code + pc);
     }
   }
-  bool anyForbid = false, anyPermit = false;
-  EvalError error;
-  const bool record = scratch.recordOutcomes;
-  if (record) {
+  if (scratch.recordOutcomes) {
     scratch.outcomes.clear();
     scratch.outcomesRecorded = true;
   }
-  for (uint32_t p : candidates) {
-    PolicyOutcome outcome = evaluatePolicy(program, p, checkScope, world, scratch, error);
-    if (record) // explanations only (docs/explain.md)
-      scratch.outcomes.push_back(static_cast<uint8_t>(outcome));
-    switch (outcome) {
-    case PolicyOutcome::NotSatisfied:
-      break;
-    case PolicyOutcome::Satisfied:
-      scratch.reasons.push_back(p);
-      anyForbid |= policies[p].isForbid;
-      anyPermit |= !policies[p].isForbid;
-      break;
-    case PolicyOutcome::Error:
-      scratch.errors.push_back(PolicyErrorRec{p, error});
-      break;
-    }
-  }
+  const CandidateTally tally =
+      evaluateCandidates(program, candidates, checkScope, world, scratch);
+  const bool anyForbid = tally.anyForbid;
   // Forbid overrides permit: the reasons are the satisfied policies of the
   // winning effect (a Deny with no satisfied forbid has none).
   std::vector<uint32_t> &reasons = scratch.reasons;
   DecisionView view;
   view.allowed = !anyForbid && !reasons.empty();
-  view.permitSatisfied = anyPermit;
+  view.permitSatisfied = tally.anyPermit;
   if (anyForbid)
     reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
                                  [&](uint32_t p) { return !policies[p].isForbid; }),

@@ -257,10 +257,7 @@ llvm::ArrayRef<Field> World::getAttrs(uint32_t e) const {
 }
 
 const Val *World::findAttr(uint32_t e, uint32_t key) const {
-  llvm::ArrayRef<Field> fs = getAttrs(e);
-  auto it = std::lower_bound(fs.begin(), fs.end(), key,
-                             [](const Field &f, uint32_t k) { return f.key < k; });
-  return it != fs.end() && it->key == key ? &it->value : nullptr;
+  return findFieldByKey(getAttrs(e), key);
 }
 
 llvm::ArrayRef<Tag> World::getTags(uint32_t e) const {

@@ -244,10 +244,21 @@ enum class Expect : uint32_t {
 };
 
 /// A `like` pattern: getLikeUnits()[first, first + count), each unit a byte
-/// (0..255) or -1 for `*`.
+/// (0..255) or -1 for `*`. Patterns with at most one star, the common
+/// ones, also keep their literal bytes so that they match by comparing
+/// bytes: `literal` (in the constant arena) is the bytes before the star
+/// (`prefixLength` of them) followed by the bytes after it.
 struct PatternRef {
+  enum class Shape : uint8_t {
+    Exact,        // no star: text == literal
+    PrefixSuffix, // one star: text starts with the prefix, ends with the rest
+    General,      // two stars or more: runtime::matchLikeUnits
+  };
   uint32_t first = 0;
   uint32_t count = 0;
+  Shape shape = Shape::General;
+  uint32_t prefixLength = 0;
+  llvm::StringRef literal;
 };
 inline constexpr int16_t LikeStar = -1;
 

@@ -84,12 +84,7 @@ bool setContains(const Val &set, const Val &v) {
   return it != xs.end() && equalVals(*it, v);
 }
 
-const Val *Val::findField(uint32_t key) const {
-  llvm::ArrayRef<Field> fs = getRecord();
-  auto it = std::lower_bound(fs.begin(), fs.end(), key,
-                             [](const Field &f, uint32_t k) { return f.key < k; });
-  return it != fs.end() && it->key == key ? &it->value : nullptr;
-}
+const Val *Val::findField(uint32_t key) const { return findFieldByKey(getRecord(), key); }
 
 Val makeSet(Val *elems, uint32_t n) {
   std::sort(elems, elems + n, [](const Val &x, const Val &y) { return compareVals(x, y) < 0; });

@@ -1,7 +1,8 @@
 //===- runtime/compiled/vm.cpp - The compiled-policy interpreter -----------===//
 //
 // Phase: runtime (evaluation).
-// Entry points: evaluatePolicy, evaluateConjunct, formatEvalError (see vm.h).
+// Entry points: evaluatePolicy, evaluateCandidates, evaluateConjunct,
+// formatEvalError (see vm.h).
 // Depends on program.h, prepared_request.h (World), scratch.h and the
 // builtins; never on grammar/ or compiler/.
 //
@@ -47,8 +48,20 @@ bool entityScopeHolds(const EntityScopeSpec &s, uint32_t e, const World &world) 
 }
 
 /// Glob match of `like`, as reference::matchesPattern: one unit per byte or
-/// star, greedy with backtracking to the last star.
-bool matchLike(llvm::StringRef text, llvm::ArrayRef<int16_t> units) {
+/// star, greedy with backtracking to the last star. With at most one star,
+/// comparing the literal bytes before and after it is the same match.
+bool matchLike(llvm::StringRef text, const PatternRef &pattern,
+               llvm::ArrayRef<int16_t> units) {
+  switch (pattern.shape) {
+  case PatternRef::Shape::Exact:
+    return text == pattern.literal;
+  case PatternRef::Shape::PrefixSuffix:
+    return text.size() >= pattern.literal.size() &&
+           text.startswith(pattern.literal.take_front(pattern.prefixLength)) &&
+           text.endswith(pattern.literal.drop_front(pattern.prefixLength));
+  case PatternRef::Shape::General:
+    break;
+  }
   return runtime::matchLikeUnits(
       text, units.size(), [&](size_t u) { return units[u] == LikeStar; },
       [&](size_t u) { return static_cast<unsigned char>(units[u]); });
@@ -62,24 +75,48 @@ bool isComparable(Kind k) {
 
 namespace {
 
+/// What the dispatch loop reads, loaded once per decision rather than once
+/// per policy.
+struct Machine {
+  Machine(const Program &program, const World &world, EvalScratch &scratch)
+      : program(program), world(world), request(world.getRequest()), scratch(scratch) {
+    if (scratch.stack.size() < program.getMaxStackDepth() ||
+        scratch.memo.size() < program.getNumMemoSlots())
+      scratch.reserveFor(program); // once per program and scratch
+    if (scratch.epoch == 0)
+      scratch.epoch = 1; // no memo slot is valid for epoch 0 (scratch.h)
+    code = program.getCode().data();
+    constants = program.getConstants().data();
+    base = scratch.stack.data();
+    memo = scratch.memo.data();
+    epoch = scratch.epoch;
+  }
+  const Program &program;
+  const World &world;
+  const PreparedRequest &request;
+  EvalScratch &scratch;
+  const Insn *code;
+  const Val *constants;
+  Val *base;
+  EvalScratch::MemoSlot *memo;
+  uint32_t epoch;
+};
+
 /// The dispatch loop, from instruction `pc` to the Return (or error) that
-/// ends it. Inlined into its two callers, so a decision's copy is the loop
+/// ends it. Inlined into its callers, so a decision's copy is the loop
 /// alone.
-[[gnu::always_inline]] inline PolicyOutcome run(const Program &program, uint32_t pc,
-                                                const World &world, EvalScratch &scratch,
+[[gnu::always_inline]] inline PolicyOutcome run(const Machine &machine, uint32_t pc,
                                                 EvalError &error) {
-  if (scratch.stack.size() < program.getMaxStackDepth() ||
-      scratch.memo.size() < program.getNumMemoSlots())
-    scratch.reserveFor(program); // once per program and scratch
-  if (scratch.epoch == 0)
-    scratch.epoch = 1; // no memo slot is valid for epoch 0 (scratch.h)
-  const PreparedRequest &request = world.getRequest();
-  const Insn *code = program.getCode().data();
-  const Val *constants = program.getConstants().data();
-  Val *const base = scratch.stack.data();
+  const Program &program = machine.program;
+  const World &world = machine.world;
+  const PreparedRequest &request = machine.request;
+  EvalScratch &scratch = machine.scratch;
+  const Insn *code = machine.code;
+  const Val *constants = machine.constants;
+  Val *const base = machine.base;
   Val *sp = base; // next free slot
-  EvalScratch::MemoSlot *memo = scratch.memo.data();
-  const uint32_t epoch = scratch.epoch;
+  EvalScratch::MemoSlot *memo = machine.memo;
+  const uint32_t epoch = machine.epoch;
 
   // Records an error raised by the instruction just executed (pc - 1).
   auto fail = [&](ErrorCode code, uint32_t detail, const Val &a, const Val &b) {
@@ -346,7 +383,8 @@ namespace {
       Val &v = sp[-1];
       if (v.kind != Kind::String)
         return typeError(expectKind(Kind::String), v);
-      v = Val::boolean(matchLike(v.getString(), program.getPattern(in.a)));
+      v = Val::boolean(
+          matchLike(v.getString(), program.getPatterns()[in.a], program.getPattern(in.a)));
       break;
     }
     case Opcode::Is: {
@@ -408,12 +446,42 @@ namespace {
 PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
                              const World &world, EvalScratch &scratch, EvalError &error) {
   const PolicyEntry &info = program.getEntries()[policy];
-  return run(program, checkScope ? info.scopeEntry : info.bodyEntry, world, scratch, error);
+  return run(Machine(program, world, scratch), checkScope ? info.scopeEntry : info.bodyEntry,
+             error);
+}
+
+CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_t> candidates,
+                                  bool checkScope, const World &world, EvalScratch &scratch) {
+  const Machine machine(program, world, scratch);
+  const PolicyEntry *entries = program.getEntries().data();
+  const bool record = scratch.recordOutcomes;
+  CandidateTally tally;
+  EvalError error;
+  for (uint32_t p : candidates) {
+    const PolicyEntry &entry = entries[p];
+    PolicyOutcome outcome =
+        run(machine, checkScope ? entry.scopeEntry : entry.bodyEntry, error);
+    if (record) // explanations only (docs/explain.md)
+      scratch.outcomes.push_back(static_cast<uint8_t>(outcome));
+    switch (outcome) {
+    case PolicyOutcome::NotSatisfied:
+      break;
+    case PolicyOutcome::Satisfied:
+      scratch.reasons.push_back(p);
+      tally.anyForbid |= entry.isForbid;
+      tally.anyPermit |= !entry.isForbid;
+      break;
+    case PolicyOutcome::Error:
+      scratch.errors.push_back(PolicyErrorRec{p, error});
+      break;
+    }
+  }
+  return tally;
 }
 
 PolicyOutcome evaluateConjunct(const Program &program, const ConjunctInfo &conjunct,
                                const World &world, EvalScratch &scratch, EvalError &error) {
-  return run(program, conjunct.entry, world, scratch, error);
+  return run(Machine(program, world, scratch), conjunct.entry, error);
 }
 
 int findFailingConjunct(const Program &program, uint32_t policy, bool skipScopes,

@@ -1,7 +1,8 @@
 //===- runtime/compiled/vm.h - Evaluating compiled conditions ------*- C++ -*-===//
 //
 // Phase: runtime (evaluation).
-// Entry points: evaluatePolicy, evaluateConjunct, formatEvalError.
+// Entry points: evaluatePolicy, evaluateCandidates, evaluateConjunct,
+// formatEvalError.
 // Depends on program.h, prepared_request.h (World) and scratch.h; never on
 // grammar/ or compiler/.
 //
@@ -27,6 +28,19 @@ enum class PolicyOutcome : uint8_t { NotSatisfied, Satisfied, Error };
 /// (EvalScratch::reserveFor).
 PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool checkScope,
                              const World &world, EvalScratch &scratch, EvalError &error);
+
+/// Whether any satisfied candidate was a forbid, or a permit.
+struct CandidateTally {
+  bool anyForbid = false;
+  bool anyPermit = false;
+};
+
+/// Evaluates `candidates` in order, as evaluatePolicy does each: appends the
+/// satisfied ones to scratch.reasons and the erroring ones to
+/// scratch.errors, and, while scratch.recordOutcomes, every outcome to
+/// scratch.outcomes. One loop for the whole decision.
+CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_t> candidates,
+                                  bool checkScope, const World &world, EvalScratch &scratch);
 
 /// Evaluates one conjunct of a policy (Program::getConjuncts) with the same
 /// loop: Satisfied if it is true, NotSatisfied if false. Run after a

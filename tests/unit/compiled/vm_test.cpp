@@ -301,6 +301,16 @@ TEST(Vm, InHasGetAttrIsLike) {
   EXPECT_EQ(when("context.s like \"h\\*llo\""), "false");
   EXPECT_EQ(when("\"a*b\" like \"a\\*b\""), "true");
   EXPECT_EQ(when("context.n like \"*\""), "error: type error: expected string, got long");
+  // Patterns of at most one star match by comparing bytes (program.h,
+  // PatternRef); the rest by the general matcher. Both must agree with
+  // the reference on every shape (context.s is "hello").
+  for (const char *pattern :
+       {"hello", "hell", "helloo", "", "*", "h*", "*o", "*hello", "hello*", "he*lo", "hel*llo",
+        "hello*o", "h*l*o", "*l*", "**", "h**o", "*x*", "h\\*llo", "hel\\*", "*\\*"})
+    when("context.s like \"" + std::string(pattern) + "\"");
+  EXPECT_EQ(when("\"ab*\" like \"a*\\*\""), "true");
+  EXPECT_EQ(when("\"a\" like \"a*a\""), "false");
+  EXPECT_EQ(when("\"\" like \"\""), "true");
 }
 
 TEST(Vm, SetMethods) {
