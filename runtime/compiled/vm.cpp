@@ -143,7 +143,7 @@ struct Machine {
   // `v has attr` and `v.attr` in place; false after recording an error.
   auto hasAttr = [&](Val &v, uint32_t attr) {
     if (v.kind == Kind::Record)
-      v = Val::boolean(v.findField(attr) != nullptr);
+      v = Val::boolean(findFieldByKey(v.getRecord(), attr) != nullptr);
     else if (v.kind == Kind::Entity)
       v = Val::boolean(world.findAttr(v.entity, attr) != nullptr);
     else
@@ -153,7 +153,7 @@ struct Machine {
   auto getAttr = [&](Val &v, uint32_t attr) {
     const Val *f;
     if (v.kind == Kind::Record) {
-      if (!(f = v.findField(attr)))
+      if (!(f = findFieldByKey(v.getRecord(), attr)))
         return fail(ErrorCode::NoRecordAttr, attr, v, Val()), false;
     } else if (v.kind == Kind::Entity) {
       if (!(f = world.findAttr(v.entity, attr)))
