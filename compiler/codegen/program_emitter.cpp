@@ -7,11 +7,12 @@
 //      constructors of a constant string that parse (one that does not
 //      stays a call, so the error happens at run time, for its policy, as
 //      the reference evaluator raises it);
-//   2. sharing: every node reachable from a policy's conditions counts its
-//      parents; a node with more than one gets a memo slot, so its code runs
-//      at most once per decision, unless its code is at most two
-//      constant-time instructions (`context.a.b`, `resource.level < 3`),
-//      cheaper to run again than to look up;
+//   2. sharing: a node whose code can run twice in one decision (two
+//      parents in one policy, or reached from two policies that can both be
+//      candidates for a request) gets a memo slot, so its code runs at most
+//      once per decision, unless its code is at most two constant-time
+//      instructions (`context.a.b`, `resource.level < 3`), cheaper to run
+//      again than to look up;
 //   3. code: per policy, the scope tests, then the conditions in Cedar's
 //      evaluation order, then Return; after every policy, the code of each
 //      policy's conjuncts, which only explanations run (docs/explain.md).
@@ -19,6 +20,7 @@
 
 #include "runtime/compiled/builtins/builtins.h"
 
+#include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
 
@@ -39,7 +41,7 @@ constexpr unsigned MaxNesting = 10000;
 /// A shared node whose code is at most this many constant-time instructions
 /// is emitted again at each use: a memo lookup (MemoGet, and MemoPut on the
 /// first use) costs about as much (measured: docs/architecture.md).
-constexpr uint32_t MaxUnsharedCost = 2;
+constexpr uint32_t MaxUnsharedCost = 4;
 
 class Emitter {
 public:
@@ -206,26 +208,65 @@ void Emitter::findConstants() {
 }
 
 void Emitter::findSharing() {
+  // A node is worth a memo slot if its code can run twice in one decision:
+  // it has two parents in one policy, or it is reached from two policies
+  // that can both be candidates for one request. Policies scoped to
+  // different single actions (`action == A`, `action == B`) never are, and
+  // generated policy sets repeat conditions across tools a lot: a slot
+  // there would only ever miss (measured: docs/architecture.md).
   size_t n = m.getNodes().size();
-  std::vector<uint32_t> uses(n, 0);
-  std::vector<bool> reachable(n, false);
-  for (const ir::Policy &p : m.getPolicies()) {
-    reachable[p.body] = true;
-    ++uses[p.body];
-  }
-  // INVARIANT: operands have smaller ids, so one descending sweep visits
-  // every parent before its operands.
-  for (size_t k = n; k-- > 0;) {
-    if (!reachable[k] || isConst[k])
-      continue;
-    for (NodeId o : m.getOperands(static_cast<NodeId>(k))) {
-      reachable[o] = true;
-      ++uses[o];
+  std::vector<uint32_t> lastPolicy(n, None);
+  std::vector<uint32_t> policies(n, 0);
+  std::vector<bool> twice(n, false), byManyActions(n, false);
+  llvm::DenseSet<std::pair<NodeId, ir::SymbolId>> byAction;
+  std::vector<NodeId> work;
+  for (uint32_t pi = 0; pi < m.getPolicies().size(); ++pi) {
+    const ir::Policy &p = m.getPolicies()[pi];
+    bool oneAction = p.action.op == ir::ActionScope::Op::Eq && p.action.uids.size() == 1;
+    auto reach = [&](NodeId o) {
+      if (lastPolicy[o] == pi) {
+        twice[o] = true; // a second parent in this policy
+        return;
+      }
+      lastPolicy[o] = pi;
+      if (oneAction)
+        twice[o] = twice[o] || byManyActions[o] || !byAction.insert({o, p.action.uids[0]}).second;
+      else
+        twice[o] = twice[o] || policies[o] > 0;
+      byManyActions[o] = byManyActions[o] || !oneAction;
+      ++policies[o];
+      if (!isConst[o])
+        work.push_back(o);
+    };
+    reach(p.body);
+    while (!work.empty()) {
+      NodeId k = work.back();
+      work.pop_back();
+      for (NodeId o : m.getOperands(k))
+        reach(o);
     }
   }
+  // A node whose only parent has a slot runs at most once per decision
+  // already. INVARIANT: operands have smaller ids, so a descending sweep
+  // decides every parent before its operands.
+  std::vector<uint32_t> parents(n, 0);
+  std::vector<NodeId> onlyParent(n, 0);
+  for (const ir::Policy &p : m.getPolicies())
+    ++parents[p.body];
+  for (NodeId k = 0; k < n; ++k)
+    if (lastPolicy[k] != None && !isConst[k])
+      for (NodeId o : m.getOperands(k)) {
+        ++parents[o];
+        onlyParent[o] = k;
+      }
+  std::vector<bool> wantsSlot(n, false);
+  for (NodeId i = n; i-- > 0;)
+    wantsSlot[i] = twice[i] && !isConst[i] &&
+                   !(parents[i] == 1 && wantsSlot[onlyParent[i]]) &&
+                   inlineCost(i, MaxUnsharedCost) > MaxUnsharedCost;
   memoSlot.assign(n, None);
   for (NodeId i = 0; i < n; ++i)
-    if (reachable[i] && uses[i] > 1 && !isConst[i] && inlineCost(i, MaxUnsharedCost) > MaxUnsharedCost)
+    if (wantsSlot[i])
       memoSlot[i] = numMemoSlots++;
 }
 

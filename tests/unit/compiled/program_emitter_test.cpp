@@ -140,6 +140,30 @@ forbid(principal in Group::"g", action == Action::"view", resource)
     EXPECT_TRUE(p.getRange(pc).isValid()) << pc;
 }
 
+TEST(ProgramEmitter, MemoSlotsOnlyWhereTwoUsesCanMeetInOneDecision) {
+  // The number of memo slots for a set whose policies all test
+  // `principal.tags.contains(context.x)`, each scoped as given.
+  auto slots = [](std::vector<std::string> scopes, const char *extra = "") {
+    std::string text;
+    for (const std::string &scope : scopes)
+      text += "permit(principal, " + scope + ", resource) when { " +
+              "principal.tags.contains(context.x)" + extra + " };\n";
+    auto c = compile(text);
+    EXPECT_TRUE(c->program) << text;
+    return c->program ? c->program->getNumMemoSlots() : 99u;
+  };
+  // Different single actions: never candidates for the same request.
+  EXPECT_EQ(slots({"action == Action::\"a\"", "action == Action::\"b\""}), 0u);
+  // The same action, a list of actions, a group or any action can meet.
+  EXPECT_EQ(slots({"action == Action::\"a\"", "action == Action::\"a\""}), 1u);
+  EXPECT_EQ(slots({"action == Action::\"a\"", "action in [Action::\"a\", Action::\"c\"]"}), 1u);
+  EXPECT_EQ(slots({"action == Action::\"a\"", "action in Action::\"g\""}), 1u);
+  EXPECT_EQ(slots({"action", "action == Action::\"b\""}), 1u);
+  // Two uses in one policy.
+  EXPECT_EQ(slots({"action == Action::\"a\""}, " || !principal.tags.contains(context.x)"), 1u);
+  EXPECT_EQ(slots({"action == Action::\"a\""}), 0u);
+}
+
 TEST(ProgramEmitter, FoldsConstantSetsRecordsAndValidConstructors) {
   auto c = compile(R"(
 permit(principal, action, resource)
@@ -168,18 +192,18 @@ permit(principal, action, resource) when { [context.x, 1].contains(2) && {k: con
 
 TEST(ProgramEmitter, SharedNodesGetMemoSlots) {
   auto c = compile(R"(
-permit(principal, action, resource) when { principal.a.b > 1 };
-permit(principal, action, resource) when { principal.a.b > 1 && context.x };
-permit(principal, action, resource) when { principal.a.b < 9 };
+permit(principal, action, resource) when { principal.a.b.c.d > 1 };
+permit(principal, action, resource) when { principal.a.b.c.d > 1 && context.x };
+permit(principal, action, resource) when { principal.a.b.c.d < 9 };
 permit(principal, action, resource) when { context.y };
 )");
   ASSERT_TRUE(c->program);
   const rt::Program &p = *c->program;
-  // `principal.a.b > 1` (two parents: policy 0's body and the `&&`; three
-  // instructions), whose code appears in policies 0 and 1. `principal.a.b`
-  // (two parents: `>` and `<`) is two instructions, cheaper to run again
-  // than to look up; `principal.a` has one parent; `context.x`, `context.y`
-  // are one instruction each.
+  // `principal.a.b.c.d > 1` (two parents: policy 0's body and the `&&`;
+  // five instructions), whose code appears in policies 0 and 1.
+  // `principal.a.b.c.d` (two parents: `>` and `<`) is four instructions,
+  // cheaper to run again than to look up; `principal.a` has one parent;
+  // `context.x`, `context.y` are one instruction each.
   EXPECT_EQ(p.getNumMemoSlots(), 1u);
   EXPECT_EQ(countOps(p, rt::Opcode::MemoGet), 2u);
   EXPECT_EQ(countOps(p, rt::Opcode::MemoPut), 2u);

@@ -429,9 +429,9 @@ TEST(Vm, BodyEntrySkipsTheScope) {
 
 TEST(Vm, SharedNodesAreMemoisedPerDecision) {
   const char *policies = R"(
-permit(principal, action, resource) when { principal.age + 1 > 18 };
-permit(principal, action, resource) when { principal.age + 1 > 18 && context.flag };
-forbid(principal, action, resource) when { principal.age + 1 > 18 || context.nope };
+permit(principal, action, resource) when { principal.age + context.n + 1 > 18 };
+permit(principal, action, resource) when { principal.age + context.n + 1 > 18 && context.flag };
+forbid(principal, action, resource) when { principal.age + context.n + 1 > 18 || context.nope };
 )";
   auto f = makeFixture(policies);
   ASSERT_TRUE(f);
