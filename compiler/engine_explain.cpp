@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <numeric>
 
 namespace larch {
 
@@ -157,7 +158,12 @@ bool Engine::explain(const PreparedRequest &request, DecisionScratch &scratch,
   rt::World world(p.prepared);
   bool skipScopes = !out.allCandidates;
   llvm::ArrayRef<rt::PolicyErrorRec> errors = eval.errors;
-  for (size_t i = 0; i < eval.candidates.size(); ++i) {
+  // In policy order (the index lists candidates leaf by leaf).
+  std::vector<size_t> order(eval.candidates.size());
+  std::iota(order.begin(), order.end(), size_t(0));
+  std::sort(order.begin(), order.end(),
+            [&](size_t a, size_t b) { return eval.candidates[a] < eval.candidates[b]; });
+  for (size_t i : order) {
     uint32_t policy = eval.candidates[i];
     auto outcome = static_cast<rt::PolicyOutcome>(eval.outcomes[i]);
     const rt::PolicyInfo &info = program.getPolicies()[policy];

@@ -3,9 +3,26 @@
 
 #include "runtime/compiled/vm.h"
 
+#include <algorithm>
 #include <numeric>
 
 namespace larch::rt {
+
+namespace {
+
+/// Sorts a vector in place; a short one by insertion (std::sort's set-up
+/// costs more than the sort for a handful of elements).
+template <typename T, typename Less> void sortSmall(std::vector<T> &v, Less less) {
+  if (v.size() > 16) {
+    std::sort(v.begin(), v.end(), less);
+    return;
+  }
+  for (size_t i = 1; i < v.size(); ++i)
+    for (size_t j = i; j > 0 && less(v[j], v[j - 1]); --j)
+      std::swap(v[j], v[j - 1]);
+}
+
+} // namespace
 
 DecisionView decide(const Program &program, const PreparedRequest &request,
                     EvalScratch &scratch, CandidateMode mode) {
@@ -59,6 +76,13 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
     reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
                                  [&](uint32_t p) { return !policies[p].isForbid; }),
                   reasons.end());
+  // The index lists candidates leaf by leaf; results are in policy order.
+  // Both lists are short (a few reasons, errors rarely), so sorting them
+  // costs less than ordering the candidates.
+  sortSmall(reasons, [](uint32_t a, uint32_t b) { return a < b; });
+  sortSmall(scratch.errors, [](const PolicyErrorRec &a, const PolicyErrorRec &b) {
+    return a.policy < b.policy;
+  });
   view.reasons = reasons;
   view.errors = scratch.errors;
   return view;

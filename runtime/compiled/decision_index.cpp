@@ -111,6 +111,9 @@ void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
       continue;
     nodes[n].first = static_cast<uint32_t>(leafPolicies.size());
     nodes[n].count = static_cast<uint32_t>(leaves[n].size());
+    for (uint32_t p : leaves[n])
+      nodes[n].multiAction |= policies[p].action.op != ActionScopeSpec::Op::Any &&
+                              policies[p].action.count > 1;
     leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
   }
   freeze();
@@ -140,36 +143,34 @@ void DecisionIndex::freeze() {
   edges = std::move(big);
 }
 
-void DecisionIndex::walk(uint32_t node, const World &world, const uint32_t request[3],
-                         std::vector<uint32_t> &out) const {
+void DecisionIndex::walk(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
   if (n.level == LeafLevel) {
-    out.insert(out.end(), leafPolicies.begin() + n.first,
-               leafPolicies.begin() + n.first + n.count);
+    w.out.insert(w.out.end(), leafPolicies.begin() + n.first,
+                 leafPolicies.begin() + n.first + n.count);
+    w.duplicates |= n.multiAction;
     return;
   }
-  walkEntity(node, world, request, request[n.level], out);
+  walkEntity(node, w.request[n.level], w);
 }
 
-void DecisionIndex::walkEntity(uint32_t node, const World &world,
-                               const uint32_t request[3], uint32_t entity,
-                               std::vector<uint32_t> &out) const {
+void DecisionIndex::walkEntity(uint32_t node, uint32_t entity, Walk &w) const {
   const Node &n = nodes[node];
   if (n.any != None)
-    walk(n.any, world, request, out);
+    walk(n.any, w);
   if (n.hasEq)
     if (uint32_t c = findEdge(node, EqEdge, entity); c != None)
-      walk(c, world, request, out);
+      walk(c, w);
   if (n.hasIn) {
     if (uint32_t c = findEdge(node, InEdge, entity); c != None)
-      walk(c, world, request, out);
-    for (uint32_t a : world.getAncestors(entity))
+      walk(c, w);
+    for (uint32_t a : w.world.getAncestors(entity))
       if (uint32_t c = findEdge(node, InEdge, a); c != None)
-        walk(c, world, request, out);
+        walk(c, w);
   }
   if (n.hasIs)
-    if (uint32_t c = findEdge(node, IsEdge, world.getType(entity)); c != None)
-      walkEntity(c, world, request, entity, out);
+    if (uint32_t c = findEdge(node, IsEdge, w.world.getType(entity)); c != None)
+      walkEntity(c, entity, w);
 }
 
 void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t action,
@@ -177,13 +178,12 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   out.clear();
   if (root == None)
     return;
-  // ORDER Level: the request feature each level tests.
-  const uint32_t request[3] = {action, principal, resource};
-  walk(root, world, request, out);
-  // Several leaves may be reached; each keeps policy order, the union must too.
-  if (!std::is_sorted(out.begin(), out.end()))
+  Walk w{world, {action, principal, resource}, out};
+  walk(root, w);
+  if (w.duplicates) {
     std::sort(out.begin(), out.end());
-  out.erase(std::unique(out.begin(), out.end()), out.end());
+    out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
 }
 
 size_t DecisionIndex::getMemoryUsage() const {

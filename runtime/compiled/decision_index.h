@@ -12,8 +12,12 @@
 // probed with the entity and each of its ancestors) and `is T` (a sub-node
 // whose `any` child is `is T` and whose `in` children are `is T in e`). The
 // leaves list policies; a lookup returns the union of the leaves it reaches,
-// sorted and unique. It is exact: a policy is returned iff its scope holds,
-// so candidates are evaluated from their condition on (PolicyInfo::bodyEntry).
+// each policy once, leaf by leaf (not sorted: the decision sorts its few
+// reasons instead). A trie reaches each leaf at most once, so only a policy
+// scoped to several actions (`action in [a, b]`) can be met twice; leaves
+// holding one are flagged and only then is the union deduplicated. It is
+// exact: a policy is returned iff its scope holds, so candidates are
+// evaluated from their condition on (PolicyInfo::bodyEntry).
 //
 // A node with at most four keyed edges keeps them inline (a lookup scans one
 // cache line); the edges of larger nodes live in one hash table keyed by
@@ -45,8 +49,9 @@ public:
   void build(llvm::ArrayRef<PolicyInfo> policies,
              llvm::ArrayRef<uint32_t> actionScopeEntities);
 
-  /// The policies whose scope holds for (principal, action, resource),
-  /// ascending, into `out` (cleared first; its capacity is reused).
+  /// The policies whose scope holds for (principal, action, resource), each
+  /// once, in no particular order, into `out` (cleared first; its capacity
+  /// is reused).
   void lookup(const World &world, uint32_t principal, uint32_t action,
               uint32_t resource, std::vector<uint32_t> &out) const;
 
@@ -80,6 +85,9 @@ private:
     uint32_t any = None;
     /// Leaf only: getLeafPolicies()[first, first + count).
     uint32_t first = 0, count = 0;
+    /// Leaf only: it lists a policy scoped to several actions, which other
+    /// leaves of one lookup may list too.
+    bool multiAction = false;
   };
 
   static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
@@ -108,10 +116,15 @@ private:
   void dumpNode(uint32_t node, unsigned depth, llvm::ArrayRef<PolicyInfo> policies,
                 const SymbolTable &symbols,
                 const std::vector<std::vector<uint32_t>> &kids, std::string &out) const;
-  void walk(uint32_t node, const World &world, const uint32_t request[3],
-            std::vector<uint32_t> &out) const;
-  void walkEntity(uint32_t node, const World &world, const uint32_t request[3],
-                  uint32_t entity, std::vector<uint32_t> &out) const;
+  /// What one lookup carries down the trie.
+  struct Walk {
+    const World &world;
+    uint32_t request[3]; // ORDER Level: action, principal, resource
+    std::vector<uint32_t> &out;
+    bool duplicates = false;
+  };
+  void walk(uint32_t node, Walk &w) const;
+  void walkEntity(uint32_t node, uint32_t entity, Walk &w) const;
 
   /// DenseMap's default hash of a uint64_t keeps only its low 32 bits
   /// (times 37), which would drop the node; mix every bit instead.

@@ -1,5 +1,5 @@
 // The decision index (runtime/compiled/decision_index.h): its dump, and that a
-// lookup returns exactly the policies whose scope holds, ascending, for every
+// decision's reasons are exactly the policies whose scope holds, ascending, for every
 // scope form (`==`, `in` through ancestors, `is`, `is ... in`, action lists and
 // groups, unknown entities).
 #include "larch/engine.h"

@@ -559,6 +559,7 @@ void runCorpusFile(const std::string &root, const std::string &path, PolicyCount
     ++scratch.epoch;
     program->getIndex().lookup(world, prepared.getPrincipal(), prepared.getAction(),
                                prepared.getResource(), candidates);
+    std::sort(candidates.begin(), candidates.end());
     size_t nextCandidate = 0;
     llvm::ArrayRef<ir::Policy> irPolicies = module->getPolicies();
     for (uint32_t p = 0; p < irPolicies.size(); ++p) {
