@@ -651,7 +651,8 @@ bool Emitter::emitPolicy(uint32_t index) {
   info.bodyEntry = here();
   bool ok = emitExpr(p.body, 0);
   emit(Opcode::Return, 0, 0, p.range);
-  out.getPolicies().push_back(std::move(info));
+  info.codeEnd = here();
+  out.getPolicies()[index] = std::move(info);
   return ok;
 }
 
@@ -706,7 +707,23 @@ bool Emitter::run() {
                     std::to_string(rt::Program::MaxInstructions) + " instructions");
     return false;
   };
-  for (uint32_t i = 0; i < m.getPolicies().size(); ++i)
+  // Policies that one request can meet sit together in the code: grouped
+  // by their first action (the decision index's first level), those for
+  // any action last, otherwise in policy order. With thousands of
+  // policies a request's candidates then share cache lines and pages
+  // instead of being scattered over the whole program.
+  size_t numPolicies = m.getPolicies().size();
+  std::vector<uint32_t> order(numPolicies);
+  for (uint32_t i = 0; i < numPolicies; ++i)
+    order[i] = i;
+  auto group = [&](uint32_t i) {
+    const ir::ActionScope &a = m.getPolicies()[i].action;
+    return a.op == ir::ActionScope::Op::Any || a.uids.empty() ? UINT32_MAX : a.uids[0];
+  };
+  std::stable_sort(order.begin(), order.end(),
+                   [&](uint32_t x, uint32_t y) { return group(x) < group(y); });
+  out.getPolicies().resize(numPolicies);
+  for (uint32_t i : order)
     if (!emitPolicy(i) || !fits(i))
       return false;
   // The conjuncts' code, for explanations, after all the policies' code so

@@ -375,11 +375,7 @@ void Program::buildEntries() {
     PolicyEntry &e = entries[i];
     e.scopeEntry = policies[i].scopeEntry;
     e.bodyEntry = policies[i].bodyEntry;
-    // The code generator emits each policy's code contiguously, in order.
-    // The conjuncts' code follows the last policy's.
-    e.codeEnd = i + 1 < policies.size() ? policies[i + 1].scopeEntry
-                : !conjuncts.empty()    ? conjuncts.front().entry
-                                        : static_cast<uint32_t>(code.size());
+    e.codeEnd = policies[i].codeEnd;
     e.isForbid = policies[i].isForbid;
   }
 }

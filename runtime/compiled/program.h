@@ -59,6 +59,8 @@ struct PolicyInfo {
   /// entry of the conditions alone (for candidates the index proved in scope).
   uint32_t scopeEntry = 0;
   uint32_t bodyEntry = 0;
+  /// Where its code ends (the instruction after its Return).
+  uint32_t codeEnd = 0;
   /// The whole policy in the source.
   SourceRange range;
   /// Its conjuncts: Program::getConjuncts()[firstConjunct, + numConjuncts).

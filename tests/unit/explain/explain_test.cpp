@@ -20,6 +20,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <set>
 
 using namespace larch;
@@ -109,7 +111,9 @@ TEST(Explain, ConjunctTableHasOneEntryPerConjunctWithItsSource) {
   EXPECT_EQ(texts(5), (V{"action == Action::\"read\"", "context.ok", "context.level == 3",
                          "context.level > 2", "context.flag", "true"}));
   // The conjuncts' code comes after every policy's, so a decision never runs it.
-  uint32_t lastPolicyEnd = program->getEntries().back().codeEnd;
+  uint32_t lastPolicyEnd = 0;
+  for (const rt::PolicyEntry &e : program->getEntries())
+    lastPolicyEnd = std::max(lastPolicyEnd, e.codeEnd);
   for (const rt::ConjunctInfo &c : program->getConjuncts())
     EXPECT_GE(c.entry, lastPolicyEnd);
   EXPECT_NE(program->dump().find("conjunct when @"), std::string::npos);
