@@ -219,6 +219,24 @@ bool Engine::prepare(const Request &request, PreparedRequest &out) const {
   return finishPrepare(p, &*extra);
 }
 
+namespace {
+
+/// This thread's JSON request decoder (its parser buffers are reused by
+/// every request the thread prepares, so a prepared request holds only its
+/// own values). It caches lookups by schema address, so the schema it last
+/// saw is kept alive.
+json::RequestDecoder &threadDecoder(const std::shared_ptr<const schema::Schema> &schema) {
+  thread_local json::RequestDecoder decoder;
+  thread_local std::shared_ptr<const schema::Schema> seen;
+  if (seen != schema) {
+    decoder.forgetSchema();
+    seen = schema;
+  }
+  return decoder;
+}
+
+} // namespace
+
 bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) const {
   PreparedRequest::Impl &p = begin(*impl, *out.impl);
   json::JsonError err;
@@ -226,18 +244,13 @@ bool Engine::prepareJson(std::string_view requestJson, PreparedRequest &out) con
   if (!p.forReference) {
     // Straight from the JSON text to ids and compact values (simdjson).
     const std::shared_ptr<const schema::Schema> &schema = p.snapshot->data->schema;
-    if (!p.decoder)
-      p.decoder = std::make_unique<json::RequestDecoder>();
-    if (p.decoderSchema != schema) {
-      p.decoder->forgetSchema();
-      p.decoderSchema = schema;
-    }
-    if (!p.decoder->decode(requestJson, schema.get(), p.snapshot->data->store, p.prepared,
-                           err, clock)) {
+    json::RequestDecoder &decoder = threadDecoder(schema);
+    if (!decoder.decode(requestJson, schema.get(), p.snapshot->data->store, p.prepared, err,
+                        clock)) {
       setAgentPart(p, agent::AgentPart::at(clock));
       return fail(p, err.str());
     }
-    setAgentPart(p, p.decoder->getAgentPart());
+    setAgentPart(p, decoder.getAgentPart());
     if (impl->validateRequests && schema &&
         !checkAgainstSchema(*impl, p, toRuntimeRequest(p.prepared)))
       return false;

@@ -105,10 +105,6 @@ struct PreparedRequest::Impl {
   AgentEnvelope agent;
   std::string time;
   int64_t timeMillis = 0;
-  /// The fast JSON decoder (compiled evaluators), made on first use; it
-  /// caches lookups by schema address, so the schema it saw is kept alive.
-  std::unique_ptr<json::RequestDecoder> decoder;
-  std::shared_ptr<const schema::Schema> decoderSchema;
 };
 
 struct DecisionScratch::Impl {

@@ -5,10 +5,13 @@
 // Depends on LLVM Support only.
 //
 // Payloads of rt::Val (strings, set elements, record fields, ipaddrs) built
-// while preparing a request or deciding are bump-allocated here. reset()
-// keeps the first slab, so a caller that reuses its arena stops allocating
-// once the slab is large enough for its requests (64 KiB; a request needing
-// more costs one allocation per extra slab per call).
+// while preparing a request or deciding are bump-allocated here. Slabs grow
+// by doubling from a first size chosen by the owner: a decision scratch
+// starts large (64 KiB), a prepared request small (512 bytes), so that a
+// caller holding many prepared requests keeps each one's values on a few
+// cache lines rather than in a slab of its own. reset() keeps the largest
+// slab, so a caller that reuses its arena stops allocating once that slab
+// fits its requests.
 //
 //===----------------------------------------------------------------------===//
 
@@ -18,20 +21,34 @@
 #include "runtime/compiled/val.h"
 
 #include "llvm/ADT/StringRef.h"
-#include "llvm/Support/Allocator.h"
 
+#include <cstddef>
 #include <cstring>
+#include <vector>
 
 namespace larch::rt {
 
 class Arena {
 public:
-  /// Forgets everything allocated; keeps the first slab for reuse.
-  void reset() { alloc.Reset(); }
+  /// Payloads of decisions and constants.
+  static constexpr size_t LargeSlab = 64 * 1024;
+  /// Payloads of one prepared request.
+  static constexpr size_t SmallSlab = 512;
+
+  explicit Arena(size_t firstSlab = LargeSlab) : nextSlab(firstSlab) {}
+  ~Arena();
+  Arena(Arena &&other) noexcept;
+  Arena &operator=(Arena &&other) noexcept;
+  Arena(const Arena &) = delete;
+  Arena &operator=(const Arena &) = delete;
+
+  /// Forgets everything allocated; keeps the largest slab for reuse.
+  void reset();
 
   template <typename T> T *allocate(size_t n) {
     static_assert(std::is_trivially_copyable_v<T>);
-    return alloc.Allocate<T>(n == 0 ? 1 : n);
+    static_assert(alignof(T) <= alignof(std::max_align_t));
+    return static_cast<T *>(allocateBytes((n == 0 ? 1 : n) * sizeof(T), alignof(T)));
   }
   /// A copy of `s` in the arena.
   llvm::StringRef copyString(llvm::StringRef s) {
@@ -47,14 +64,29 @@ public:
       std::memcpy(static_cast<void *>(p), xs.data(), xs.size() * sizeof(T));
     return p;
   }
-  size_t getBytesAllocated() const { return alloc.getBytesAllocated(); }
+  /// Bytes of the slabs held.
+  size_t getBytesAllocated() const;
 
 private:
-  llvm::BumpPtrAllocatorImpl<llvm::MallocAllocator, 65536> alloc;
+  void *allocateBytes(size_t bytes, size_t align) {
+    uintptr_t at = (reinterpret_cast<uintptr_t>(cur) + align - 1) & ~(uintptr_t(align) - 1);
+    if (cur && at + bytes <= reinterpret_cast<uintptr_t>(end)) {
+      cur = reinterpret_cast<char *>(at + bytes);
+      return reinterpret_cast<void *>(at);
+    }
+    return allocateSlow(bytes);
+  }
+  void *allocateSlow(size_t bytes);
+
+  struct Slab {
+    char *begin;
+    size_t size;
+  };
+  std::vector<Slab> slabs;
+  char *cur = nullptr, *end = nullptr;
+  size_t nextSlab;
 };
 
-/// Sorts and de-duplicates `elems` in place (compareVals) and returns the
-/// canonical Set over the first unique elements.
 Val makeSet(Val *elems, uint32_t n);
 /// Sorts `fields` by key; returns null-kind false and sets `dupKey` if a key
 /// repeats, else the canonical Record.

@@ -90,7 +90,7 @@ private:
   const FlatStore *store = nullptr;
   uint32_t principal = 0, action = 0, resource = 0;
   Val context;
-  Arena arena;
+  Arena arena{Arena::SmallSlab};
   // Request-local names, copied into the arena; the maps keep their buckets
   // across clear(), so a reused request stops allocating.
   std::vector<llvm::StringRef> localTypes, localAttrs;

@@ -103,3 +103,37 @@ TEST(EngineReload, DecisionsRunWhileReloading) {
   reader.join();
   EXPECT_EQ(wrong.load(), 0u);
 }
+
+TEST(EngineReload, PreparedRequestsOwnTheirValues) {
+  // Each thread decodes with one reused JSON decoder; a prepared request
+  // must keep its own copy of everything it read (names, strings, request
+  // entities), whatever the thread prepares after it.
+  Engine engine;
+  ASSERT_TRUE(engine.loadPolicyText("p.cedar", R"(
+@id("by-context") permit(principal, action, resource)
+  when { context.note like "keep*" && context.tags.contains("t1") };
+@id("by-entity") permit(principal, action, resource)
+  when { principal has level && principal.level == "gold" };
+)").ok);
+  const char *first = R"({"principal": {"type": "User", "id": "u1"}, "action": {"type": "Action", "id": "a"},
+    "resource": {"type": "Doc", "id": "d"}, "context": {"note": "keep this", "tags": ["t1"]},
+    "entities": [{"uid": {"type": "User", "id": "u1"}, "attrs": {"level": "gold"}, "parents": []}]})";
+  const char *second = R"({"principal": {"type": "User", "id": "other-user-with-a-long-name"},
+    "action": {"type": "Action", "id": "b"}, "resource": {"type": "Doc", "id": "e"},
+    "context": {"note": "drop that, it is a much longer note than the first", "tags": ["x", "y"]},
+    "entities": [{"uid": {"type": "User", "id": "other-user-with-a-long-name"},
+                  "attrs": {"level": "none"}, "parents": []}]})";
+  PreparedRequest a, b;
+  ASSERT_TRUE(engine.prepareJson(first, a)) << a.getError();
+  ASSERT_TRUE(engine.prepareJson(second, b)) << b.getError();
+  DecisionScratch scratch;
+  ASSERT_TRUE(engine.decide(a, scratch));
+  ASSERT_EQ(scratch.getNumReasons(), 2u);
+  EXPECT_EQ(scratch.getReason(0), "by-context");
+  EXPECT_EQ(scratch.getReason(1), "by-entity");
+  EXPECT_FALSE(engine.decide(b, scratch));
+  // Prepared on another thread, decided here.
+  PreparedRequest c;
+  std::thread([&] { ASSERT_TRUE(engine.prepareJson(first, c)); }).join();
+  EXPECT_TRUE(engine.decide(c, scratch));
+}
