@@ -3,53 +3,71 @@
 
 #include "runtime/value.h"
 
-#include "llvm/ADT/SmallString.h"
+#include <cstring>
 
 namespace larch::rt {
 
-uint32_t SymbolTable::intern(llvm::StringMap<uint32_t> &ids,
-                             std::vector<std::string> &names, llvm::StringRef s) {
-  auto [it, inserted] = ids.try_emplace(s, static_cast<uint32_t>(names.size()));
-  if (inserted)
-    names.push_back(s.str());
-  return it->second;
+llvm::StringRef SymbolTable::save(llvm::StringRef s) {
+  if (s.empty())
+    return llvm::StringRef("", 0);
+  char *p = bytes.Allocate<char>(s.size());
+  std::memcpy(p, s.data(), s.size());
+  return llvm::StringRef(p, s.size());
 }
 
-std::string SymbolTable::entityKey(uint32_t type, llvm::StringRef id) {
-  std::string key(reinterpret_cast<const char *>(&type), sizeof type);
-  key.append(id.data(), id.size());
-  return key;
+uint32_t SymbolTable::intern(NameMap &ids, std::vector<llvm::StringRef> &names,
+                             llvm::StringRef s) {
+  auto it = ids.find(s);
+  if (it != ids.end())
+    return it->second;
+  uint32_t id = static_cast<uint32_t>(names.size());
+  names.push_back(save(s));
+  ids[names.back()] = id;
+  return id;
 }
 
 uint32_t SymbolTable::internEntity(uint32_t type, llvm::StringRef id) {
-  auto [it, inserted] =
-      entityIds.try_emplace(entityKey(type, id), static_cast<uint32_t>(entities.size()));
-  if (inserted)
-    entities.push_back(EntityName{type, id.str()});
-  return it->second;
+  auto it = entityIds.find({type, id});
+  if (it != entityIds.end())
+    return it->second;
+  uint32_t e = static_cast<uint32_t>(entities.size());
+  entities.push_back(EntityName{type, save(id)});
+  entityIds[{type, entities.back().id}] = e;
+  return e;
 }
 
 uint32_t SymbolTable::lookupEntity(uint32_t type, llvm::StringRef id) const {
-  // On the stack: a lookup happens for every entity a request names, and
-  // must not allocate for ids of ordinary length.
-  llvm::SmallString<64> key(llvm::StringRef(reinterpret_cast<const char *>(&type), sizeof type));
-  key += id;
-  return lookup(entityIds, key);
+  auto it = entityIds.find({type, id});
+  return it == entityIds.end() ? NoSymbol : it->second;
+}
+
+void SymbolTable::copyFrom(const SymbolTable &other) {
+  for (llvm::StringRef a : other.attrs)
+    internAttr(a);
+  for (llvm::StringRef t : other.types)
+    internType(t);
+  for (const EntityName &e : other.entities)
+    internEntity(e.type, e.id);
+}
+
+SymbolTable::SymbolTable(const SymbolTable &other) { copyFrom(other); }
+
+SymbolTable &SymbolTable::operator=(const SymbolTable &other) {
+  if (this != &other) {
+    *this = SymbolTable();
+    copyFrom(other);
+  }
+  return *this;
 }
 
 std::string SymbolTable::getEntityText(uint32_t e) const {
-  return types[entities[e].type] + "::" + runtime::quoteCedarString(entities[e].id);
+  return types[entities[e].type].str() + "::" + runtime::quoteCedarString(entities[e].id);
 }
 
 size_t SymbolTable::getMemoryUsage() const {
-  size_t bytes = 0;
-  for (const std::string &s : attrs)
-    bytes += sizeof(std::string) + s.capacity() + 24 + s.size();
-  for (const std::string &s : types)
-    bytes += sizeof(std::string) + s.capacity() + 24 + s.size();
-  for (const EntityName &e : entities)
-    bytes += sizeof(EntityName) + e.id.capacity() + 24 + e.id.size() + 4;
-  return bytes;
+  return bytes.getTotalMemory() + (attrs.capacity() + types.capacity()) * sizeof(llvm::StringRef) +
+         entities.capacity() * sizeof(EntityName) + attrIds.getMemorySize() +
+         typeIds.getMemorySize() + entityIds.getMemorySize();
 }
 
 } // namespace larch::rt

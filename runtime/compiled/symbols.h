@@ -17,7 +17,8 @@
 #ifndef LARCH_RUNTIME_COMPILED_SYMBOLS_H
 #define LARCH_RUNTIME_COMPILED_SYMBOLS_H
 
-#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/Support/Allocator.h"
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
@@ -53,22 +54,34 @@ public:
   /// Bytes held (for memory reports).
   size_t getMemoryUsage() const;
 
+  SymbolTable() = default;
+  /// A copy interns the same names in the same order (same ids).
+  SymbolTable(const SymbolTable &other);
+  SymbolTable &operator=(const SymbolTable &other);
+  SymbolTable(SymbolTable &&) = default;
+  SymbolTable &operator=(SymbolTable &&) = default;
+
 private:
   struct EntityName {
     uint32_t type;
-    std::string id;
+    llvm::StringRef id;
   };
-  static uint32_t intern(llvm::StringMap<uint32_t> &ids, std::vector<std::string> &names,
-                         llvm::StringRef s);
-  static uint32_t lookup(const llvm::StringMap<uint32_t> &ids, llvm::StringRef s) {
+  /// Names hash with llvm::hash_value (a few bytes per cycle) into open
+  /// addressing; the bytes live in `bytes`, so the keys never move.
+  using NameMap = llvm::DenseMap<llvm::StringRef, uint32_t>;
+  uint32_t intern(NameMap &ids, std::vector<llvm::StringRef> &names, llvm::StringRef s);
+  static uint32_t lookup(const NameMap &ids, llvm::StringRef s) {
     auto it = ids.find(s);
     return it == ids.end() ? NoSymbol : it->second;
   }
-  static std::string entityKey(uint32_t type, llvm::StringRef id);
+  llvm::StringRef save(llvm::StringRef s);
+  void copyFrom(const SymbolTable &other);
 
-  std::vector<std::string> attrs, types;
+  llvm::BumpPtrAllocator bytes;
+  std::vector<llvm::StringRef> attrs, types;
   std::vector<EntityName> entities;
-  llvm::StringMap<uint32_t> attrIds, typeIds, entityIds;
+  NameMap attrIds, typeIds;
+  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t> entityIds;
 };
 
 } // namespace larch::rt
