@@ -60,11 +60,23 @@ private:
   bool emitNode(NodeId n, uint32_t depth);
 
   uint32_t emit(Opcode op, uint32_t a, uint32_t b, SourceRange r) {
-    code.push_back(Insn{op, a, b});
+    code.push_back(Insn{op, 0, a, b});
     ranges.push_back(r);
     return static_cast<uint32_t>(code.size() - 1);
   }
   uint32_t here() const { return static_cast<uint32_t>(code.size()); }
+  /// here(), recorded as the target of a jump (no instruction may then be
+  /// fused with the one before it).
+  uint32_t target() {
+    lastTarget = here();
+    return lastTarget;
+  }
+  /// Emits the BrFalse of an `&&`, fused into the comparison just emitted
+  /// when there is one; returns the instruction whose target to patch.
+  uint32_t emitBrFalse(SourceRange r);
+  /// Sets the jump target of the branch at `at` (BrFalse/BrTrue/Jump/
+  /// JumpIfNot: `a`; a fused comparison and branch: `b`) to here().
+  void patch(uint32_t at);
   void use(uint32_t depth) {
     if (depth > maxDepth)
       maxDepth = depth;
@@ -96,6 +108,7 @@ private:
   /// The constant `true` of scope conjuncts, made on first use.
   uint32_t trueConst = None;
   uint32_t maxDepth = 0;
+  uint32_t lastTarget = None;
   unsigned nesting = 0;
   bool tooDeep = false;
 };
@@ -270,6 +283,34 @@ void Emitter::findSharing() {
       memoSlot[i] = numMemoSlots++;
 }
 
+uint32_t Emitter::emitBrFalse(SourceRange r) {
+  // Fused only if nothing jumps to where the BrFalse would go: the jump
+  // would land after the comparison, on the branch.
+  if (!code.empty() && lastTarget != here()) {
+    Insn &last = code.back();
+    Opcode fused = last.op == Opcode::EqK          ? Opcode::EqKBr
+                   : last.op == Opcode::NotEqK     ? Opcode::NotEqKBr
+                   : last.op == Opcode::LessK      ? Opcode::LessKBr
+                   : last.op == Opcode::LessEqK    ? Opcode::LessEqKBr
+                   : last.op == Opcode::GreaterK   ? Opcode::GreaterKBr
+                   : last.op == Opcode::GreaterEqK ? Opcode::GreaterEqKBr
+                                                   : Opcode::BrFalse;
+    if (fused != Opcode::BrFalse) {
+      last.op = fused;
+      return here() - 1;
+    }
+  }
+  return emit(Opcode::BrFalse, 0, 0, r);
+}
+
+void Emitter::patch(uint32_t at) {
+  Insn &in = code[at];
+  bool fused = in.op == Opcode::EqKBr || in.op == Opcode::NotEqKBr ||
+               in.op == Opcode::LessKBr || in.op == Opcode::LessEqKBr ||
+               in.op == Opcode::GreaterKBr || in.op == Opcode::GreaterEqKBr;
+  (fused ? in.b : in.a) = target();
+}
+
 uint32_t Emitter::constantOperand(NodeId n) const {
   // Which operand of a comparison fuses into its instruction as K (LessK and
   // friends take it on the right; equality is symmetric and never errors).
@@ -435,7 +476,7 @@ bool Emitter::emitExpr(NodeId n, uint32_t depth) {
     uint32_t get = emit(Opcode::MemoGet, slot, 0, r);
     ok = emitNode(n, depth);
     emit(Opcode::MemoPut, slot, 0, r);
-    code[get].b = here();
+    code[get].b = target();
   } else {
     ok = emitNode(n, depth);
   }
@@ -470,17 +511,56 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
   case ir::Op::Var:
     emit(Opcode::Var, x.payload, 0, r);
     return true;
-  case ir::Op::And:
+  case ir::Op::And: {
+    // A tree of `&&` (its inner `&&` nodes unshared) as one chain: each
+    // operand, then a branch to the end while false (fused into a last
+    // comparison); a right operand that may not be Bool is checked first,
+    // as a single `&&` checks it. Same values and errors as nested `&&`,
+    // without branching to branches.
+    struct Leaf {
+      NodeId node;
+      bool isRight;
+      SourceRange parent;
+    };
+    std::vector<Leaf> leaves;
+    std::vector<Leaf> todo{{n, true, r}};
+    while (!todo.empty()) {
+      Leaf l = todo.back();
+      todo.pop_back();
+      const ir::Node &ln = m.getNode(l.node);
+      if (ln.op == ir::Op::And && !isConst[l.node] &&
+          (l.node == n || memoSlot[l.node] == None)) {
+        llvm::ArrayRef<NodeId> lops = m.getOperands(l.node);
+        todo.push_back({lops[1], true, ln.range});
+        todo.push_back({lops[0], false, ln.range});
+        continue;
+      }
+      leaves.push_back(l);
+    }
+    std::vector<uint32_t> branches;
+    for (size_t k = 0; k < leaves.size(); ++k) {
+      const Leaf &l = leaves[k];
+      if (!emitExpr(l.node, depth))
+        return false;
+      if (l.isRight && !isBoolNode(l.node))
+        emit(Opcode::CheckBool, 0, 0, m.getNode(l.node).range);
+      if (k + 1 < leaves.size())
+        branches.push_back(emitBrFalse(l.parent));
+    }
+    for (uint32_t b : branches)
+      patch(b);
+    return true;
+  }
   case ir::Op::Or: {
-    // l; br(false|true) end; r; [checkbool]; end:
+    // l; brtrue end; r; [checkbool]; end:
     if (!emitExpr(ops[0], depth))
       return false;
-    uint32_t br = emit(x.op == ir::Op::And ? Opcode::BrFalse : Opcode::BrTrue, 0, 0, r);
+    uint32_t br = emit(Opcode::BrTrue, 0, 0, r);
     if (!emitExpr(ops[1], depth))
       return false;
     if (!isBoolNode(ops[1]))
       emit(Opcode::CheckBool, 0, 0, m.getNode(ops[1]).range);
-    code[br].a = here();
+    patch(br);
     return true;
   }
   case ir::Op::If: {
@@ -491,10 +571,10 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
     if (!emitExpr(ops[1], depth))
       return false;
     uint32_t jEnd = emit(Opcode::Jump, 0, 0, r);
-    code[jElse].a = here();
+    patch(jElse);
     if (!emitExpr(ops[2], depth))
       return false;
-    code[jEnd].a = here();
+    patch(jEnd);
     return true;
   }
   case ir::Op::Not: {
@@ -544,6 +624,15 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
   case ir::Op::GetAttr: {
     bool isHas = x.op == ir::Op::Has;
     const ir::Node &object = m.getNode(ops[0]);
+    // `v.a.b` (the inner step unshared): one instruction.
+    if (!isHas && object.op == ir::Op::GetAttr && memoSlot[ops[0]] == None &&
+        m.getNode(m.getOperands(ops[0])[0]).op == ir::Op::Var) {
+      code.push_back(Insn{Opcode::VarAttr2,
+                          static_cast<uint8_t>(m.getNode(m.getOperands(ops[0])[0]).payload),
+                          attrIds[object.payload], attrIds[x.payload]});
+      ranges.push_back(r);
+      return true;
+    }
     if (object.op != ir::Op::Var)
       return unary(isHas ? Opcode::Has : Opcode::GetAttr, attrIds[x.payload]);
     emit(isHas ? Opcode::VarHas : Opcode::VarAttr, attrIds[x.payload], object.payload, r);

@@ -205,6 +205,13 @@ llvm::StringRef getOpcodeName(Opcode op) {
   case Opcode::LessEqK: return "lesseq.k";
   case Opcode::GreaterK: return "greater.k";
   case Opcode::GreaterEqK: return "greatereq.k";
+  case Opcode::VarAttr2: return "var.getattr2";
+  case Opcode::EqKBr: return "eq.k.brfalse";
+  case Opcode::NotEqKBr: return "noteq.k.brfalse";
+  case Opcode::LessKBr: return "less.k.brfalse";
+  case Opcode::LessEqKBr: return "lesseq.k.brfalse";
+  case Opcode::GreaterKBr: return "greater.k.brfalse";
+  case Opcode::GreaterEqKBr: return "greatereq.k.brfalse";
   case Opcode::Like: return "like";
   case Opcode::Is: return "is";
   case Opcode::MakeSet: return "set";
@@ -275,7 +282,7 @@ std::string Program::dump() const {
   for (size_t pc = 0; pc < code.size(); ++pc) {
     const Insn &in = code[pc];
     os << "  " << llvm::right_justify(std::to_string(pc), 4) << "  "
-       << llvm::left_justify(getOpcodeName(in.op), 16);
+       << llvm::left_justify(getOpcodeName(in.op), 20);
     switch (in.op) {
     case Opcode::ScopePrincipal:
     case Opcode::ScopeAction:
@@ -315,6 +322,11 @@ std::string Program::dump() const {
       os << (in.b < 4 ? VarNames[in.b] : "?") << ' '
          << runtime::quoteCedarString(symbols.getAttr(in.a));
       break;
+    case Opcode::VarAttr2:
+      os << (in.c < 4 ? VarNames[in.c] : "?") << ' '
+         << runtime::quoteCedarString(symbols.getAttr(in.a)) << ' '
+         << runtime::quoteCedarString(symbols.getAttr(in.b));
+      break;
     case Opcode::EqK:
     case Opcode::NotEqK:
     case Opcode::LessK:
@@ -322,6 +334,15 @@ std::string Program::dump() const {
     case Opcode::GreaterK:
     case Opcode::GreaterEqK:
       os << 'k' << in.a << "  ; ";
+      printVal(os, constants[in.a], symbols);
+      break;
+    case Opcode::EqKBr:
+    case Opcode::NotEqKBr:
+    case Opcode::LessKBr:
+    case Opcode::LessEqKBr:
+    case Opcode::GreaterKBr:
+    case Opcode::GreaterEqKBr:
+      os << 'k' << in.a << " @" << in.b << "  ; ";
       printVal(os, constants[in.a], symbols);
       break;
     case Opcode::Like:

@@ -89,12 +89,13 @@ struct ConjunctInfo {
 //
 // A stack machine: every instruction is one Insn, 12 bytes,
 //
-//     0        8                32                       64                      96
-//     +--------+----------------+------------------------+-----------------------+
-//     |   op   |   (padding)    |           a            |           b           |
-//     +--------+----------------+------------------------+-----------------------+
+//     0        8        16      32                       64                      96
+//     +--------+--------+-------+------------------------+-----------------------+
+//     |   op   |   c    |  pad  |           a            |           b           |
+//     +--------+--------+-------+------------------------+-----------------------+
 //
 // `a` and `b` are unsigned 32-bit operands whose meaning each opcode states
+// (`c`, 8 bits, is used by VarAttr2 only)
 // below: K[x] is getConstants()[x], a target is an index into getCode(), an
 // attribute/type/entity is an id of getSymbols(). The stack holds Vals;
 // `top` is its last element, `x y -> z` pops x and y (y on top) and pushes z.
@@ -150,6 +151,15 @@ enum class Opcode : uint8_t {
   LessEqK,    // a=k      x -> x <= K[a]          Const a; LessEq
   GreaterK,   // a=k      x -> !(x <= K[a])       Const a; LessEq; Not  (x > K)
   GreaterEqK, // a=k      x -> !(x < K[a])        Const a; Less; Not    (x >= K)
+  VarAttr2,   // c=VarKind a=attr b=attr2  -> v.a.b     Var c; GetAttr a; GetAttr b
+  // A comparison with a constant and the BrFalse of an `&&` after it:
+  // false: push false, pc = b; true: go on (nothing pushed).
+  EqKBr,        // a=k b=target  x ->       EqK a; BrFalse b
+  NotEqKBr,     // a=k b=target  x ->       NotEqK a; BrFalse b
+  LessKBr,      // a=k b=target  x ->       LessK a; BrFalse b
+  LessEqKBr,    // a=k b=target  x ->       LessEqK a; BrFalse b
+  GreaterKBr,   // a=k b=target  x ->       GreaterK a; BrFalse b
+  GreaterEqKBr, // a=k b=target  x ->       GreaterEqK a; BrFalse b
   Like,    // a=pattern     s -> s like P  s String; P = getPattern(a)
   Is,      // a=type        x -> x is a    x entity
   MakeSet,    // a=n      x1..xn -> [x1..xn]          built in the scratch arena
@@ -160,6 +170,8 @@ enum class Opcode : uint8_t {
 /// An instruction (see the encoding above).
 struct Insn {
   Opcode op = Opcode::Return;
+  /// A third, small operand (in the padding): the variable of VarAttr2.
+  uint8_t c = 0;
   uint32_t a = 0;
   uint32_t b = 0;
 };

@@ -319,6 +319,35 @@ struct Machine {
       x = Val::boolean(r);
       break;
     }
+    case Opcode::EqKBr:
+    case Opcode::NotEqKBr:
+      if (equalVals(sp[-1], constants[in.a]) != (in.op == Opcode::EqKBr)) {
+        sp[-1] = Val::boolean(false);
+        pc = in.b;
+      } else {
+        --sp;
+      }
+      break;
+    case Opcode::LessKBr:
+    case Opcode::LessEqKBr:
+    case Opcode::GreaterKBr:
+    case Opcode::GreaterEqKBr: {
+      Val &x = sp[-1];
+      const Val &y = constants[in.a];
+      if (!comparable(x, y))
+        return compareError(x, y);
+      bool r = in.op == Opcode::LessKBr        ? x.i < y.i
+               : in.op == Opcode::LessEqKBr    ? x.i <= y.i
+               : in.op == Opcode::GreaterKBr   ? x.i > y.i
+                                               : x.i >= y.i;
+      if (!r) {
+        x = Val::boolean(false);
+        pc = in.b;
+      } else {
+        --sp;
+      }
+      break;
+    }
     case Opcode::In: {
       const Val &x = sp[-2], &y = sp[-1];
       if (x.kind != Kind::Entity)
@@ -378,6 +407,12 @@ struct Machine {
       *sp = pushVar(in.b);
       if (!getAttr(*sp++, in.a))
         return PolicyOutcome::Error;
+      break;
+    case Opcode::VarAttr2:
+      *sp = pushVar(in.c);
+      if (!getAttr(*sp, in.a) || !getAttr(*sp, in.b))
+        return PolicyOutcome::Error;
+      ++sp;
       break;
     case Opcode::Like: {
       Val &v = sp[-1];

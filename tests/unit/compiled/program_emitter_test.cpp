@@ -207,7 +207,8 @@ permit(principal, action, resource) when { context.y };
   EXPECT_EQ(p.getNumMemoSlots(), 1u);
   EXPECT_EQ(countOps(p, rt::Opcode::MemoGet), 2u);
   EXPECT_EQ(countOps(p, rt::Opcode::MemoPut), 2u);
-  EXPECT_EQ(countOps(p, rt::Opcode::VarAttr), 5u);
+  EXPECT_EQ(countOps(p, rt::Opcode::VarAttr), 2u);
+  EXPECT_EQ(countOps(p, rt::Opcode::VarAttr2), 3u);
   EXPECT_EQ(countOps(p, rt::Opcode::GreaterK), 2u);
   EXPECT_EQ(countOps(p, rt::Opcode::LessK), 1u);
   for (const rt::Insn &in : p.getCode())

@@ -249,9 +249,26 @@ TEST(Vm, FusedComparisonsBehaveAsTheirParts) {
   for (uint32_t pc = e.bodyEntry; pc < e.codeEnd; ++pc)
     body.push_back(f->program->getCode()[pc].op);
   using O = rt::Opcode;
-  EXPECT_EQ(body, (std::vector<O>{O::VarAttr, O::GreaterK, O::BrFalse, O::VarAttr, O::NotEqK,
-                                  O::BrFalse, O::VarAttr, O::GreaterEqK, O::BrFalse,
-                                  O::VarHas, O::Return}));
+  EXPECT_EQ(body, (std::vector<O>{O::VarAttr, O::GreaterKBr, O::VarAttr, O::NotEqKBr,
+                                  O::VarAttr, O::GreaterEqKBr, O::VarHas, O::Return}));
+  // Each fused branch jumps straight to the end of the whole `&&` chain.
+  for (uint32_t pc = e.bodyEntry; pc < e.codeEnd; ++pc)
+    if (f->program->getCode()[pc].op == O::GreaterKBr)
+      EXPECT_EQ(f->program->getCode()[pc].b, e.codeEnd - 1);
+  // Chains of `&&` in any nesting, with non-Bool operands, errors and
+  // short circuits, give what the reference gives.
+  EXPECT_EQ(when("context.n > 1 && (context.n < 9 && context.s == \"hello\") && context.flag"),
+            "true");
+  EXPECT_EQ(when("(context.n > 1 && context.n) && context.flag"),
+            "error: type error: expected bool, got long");
+  EXPECT_EQ(when("context.n < 1 && context.nope"), "false");
+  EXPECT_EQ(when("context.n > 1 && (context.nope && true)"),
+            "error: record does not have the attribute `nope`");
+  EXPECT_EQ(when("(context.rec.a == 1 && context.rec.b == \"x\") && context.n >= 5"), "true");
+  EXPECT_EQ(when("context.rec.a == 2 && 1"), "false");
+  EXPECT_EQ(when("context.rec.a == 1 && 1"), "error: type error: expected bool, got long");
+  EXPECT_EQ(when("context.rec.c.d == 1"), "error: record does not have the attribute `c`");
+  EXPECT_EQ(when("(if context.flag then context.n else 0) > 3 && context.flag"), "true");
 }
 
 TEST(Vm, Equality) {
