@@ -143,34 +143,30 @@ void DecisionIndex::freeze() {
   edges = std::move(big);
 }
 
-void DecisionIndex::walk(uint32_t node, Walk &w) const {
+template <unsigned L> void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
-  if (n.level == LeafLevel) {
+  if constexpr (L == LeafLevel) {
     w.out.insert(w.out.end(), leafPolicies.begin() + n.first,
                  leafPolicies.begin() + n.first + n.count);
     w.duplicates |= n.multiAction;
-    return;
+  } else {
+    const Walk::Probe &p = w.probe[L];
+    if (n.any != None)
+      visit<L + 1>(n.any, w);
+    if (n.hasEq)
+      if (uint32_t c = findEdge(node, EqEdge, p.entity); c != None)
+        visit<L + 1>(c, w);
+    if (n.hasIn) {
+      if (uint32_t c = findEdge(node, InEdge, p.entity); c != None)
+        visit<L + 1>(c, w);
+      for (uint32_t a : p.ancestors)
+        if (uint32_t c = findEdge(node, InEdge, a); c != None)
+          visit<L + 1>(c, w);
+    }
+    if (n.hasIs)
+      if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
+        visit<L>(c, w); // the `is T` sub-node tests the same entity
   }
-  walkEntity(node, w.request[n.level], w);
-}
-
-void DecisionIndex::walkEntity(uint32_t node, uint32_t entity, Walk &w) const {
-  const Node &n = nodes[node];
-  if (n.any != None)
-    walk(n.any, w);
-  if (n.hasEq)
-    if (uint32_t c = findEdge(node, EqEdge, entity); c != None)
-      walk(c, w);
-  if (n.hasIn) {
-    if (uint32_t c = findEdge(node, InEdge, entity); c != None)
-      walk(c, w);
-    for (uint32_t a : w.world.getAncestors(entity))
-      if (uint32_t c = findEdge(node, InEdge, a); c != None)
-        walk(c, w);
-  }
-  if (n.hasIs)
-    if (uint32_t c = findEdge(node, IsEdge, w.world.getType(entity)); c != None)
-      walkEntity(c, entity, w);
 }
 
 void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t action,
@@ -178,8 +174,12 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   out.clear();
   if (root == None)
     return;
-  Walk w{world, {action, principal, resource}, out};
-  walk(root, w);
+  // ORDER Level: the request feature each level tests.
+  Walk w{{}, out};
+  const uint32_t entities[3] = {action, principal, resource};
+  for (unsigned l = 0; l < 3; ++l)
+    w.probe[l] = {entities[l], world.getType(entities[l]), world.getAncestors(entities[l])};
+  visit<ActionLevel>(root, w);
   if (w.duplicates) {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -116,15 +116,21 @@ private:
   void dumpNode(uint32_t node, unsigned depth, llvm::ArrayRef<PolicyInfo> policies,
                 const SymbolTable &symbols,
                 const std::vector<std::vector<uint32_t>> &kids, std::string &out) const;
-  /// What one lookup carries down the trie.
+  /// What one lookup carries down the trie: per level, the request's
+  /// entity with its type and ancestors, read once.
   struct Walk {
-    const World &world;
-    uint32_t request[3]; // ORDER Level: action, principal, resource
+    struct Probe {
+      uint32_t entity = 0;
+      uint32_t type = 0;
+      llvm::ArrayRef<uint32_t> ancestors;
+    };
+    Probe probe[3]; // ORDER Level
     std::vector<uint32_t> &out;
     bool duplicates = false;
   };
-  void walk(uint32_t node, Walk &w) const;
-  void walkEntity(uint32_t node, uint32_t entity, Walk &w) const;
+  /// Visits `node`, a node of level L (or an `is T` sub-node of it); the
+  /// levels are template arguments so that one lookup is one function.
+  template <unsigned L> void visit(uint32_t node, Walk &w) const;
 
   /// DenseMap's default hash of a uint64_t keeps only its low 32 bits
   /// (times 37), which would drop the node; mix every bit instead.

@@ -253,8 +253,9 @@ TEST(Vm, FusedComparisonsBehaveAsTheirParts) {
                                   O::VarAttr, O::GreaterEqKBr, O::VarHas, O::Return}));
   // Each fused branch jumps straight to the end of the whole `&&` chain.
   for (uint32_t pc = e.bodyEntry; pc < e.codeEnd; ++pc)
-    if (f->program->getCode()[pc].op == O::GreaterKBr)
+    if (f->program->getCode()[pc].op == O::GreaterKBr) {
       EXPECT_EQ(f->program->getCode()[pc].b, e.codeEnd - 1);
+    }
   // Chains of `&&` in any nesting, with non-Bool operands, errors and
   // short circuits, give what the reference gives.
   EXPECT_EQ(when("context.n > 1 && (context.n < 9 && context.s == \"hello\") && context.flag"),
