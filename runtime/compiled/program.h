@@ -105,12 +105,13 @@ struct ConjunctInfo {
 //     scopeEntry: [ScopePrincipal] [ScopeAction] [ScopeResource]
 //     bodyEntry:  <code of the conditions> Return
 // (a scope instruction is left out when that scope is `Any`). Code for an
-// IR node shared by several parents is bracketed by MemoGet/MemoPut, so it
-// runs at most once per decision. The stack never holds more than
-// getMaxStackDepth() values.
+// IR node whose code could run twice in one decision is bracketed by
+// MemoGet/MemoPut, so it runs at most once per decision. The stack never
+// holds more than getMaxStackDepth() values.
 //
-// ORDER Opcode: getOpcodeName in program.cpp and the dispatch in vm.cpp
-// switch over every opcode.
+// ORDER Opcode: getOpcodeName in program.cpp switches over every opcode; the
+// dispatch in vm.cpp has a label per opcode in this order (checked by a
+// static_assert) and a switch over every opcode.
 enum class Opcode : uint8_t {
   // Scope tests (never error).
   ScopePrincipal, // a=policy   principal scope of policy a fails: not satisfied
