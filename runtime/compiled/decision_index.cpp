@@ -143,7 +143,8 @@ void DecisionIndex::freeze() {
   edges = std::move(big);
 }
 
-template <unsigned L> void DecisionIndex::visit(uint32_t node, Walk &w) const {
+template <unsigned L>
+[[gnu::always_inline]] inline void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
   if constexpr (L == LeafLevel) {
     w.out.insert(w.out.end(), leafPolicies.begin() + n.first,
@@ -151,21 +152,27 @@ template <unsigned L> void DecisionIndex::visit(uint32_t node, Walk &w) const {
     w.duplicates |= n.multiAction;
   } else {
     const Walk::Probe &p = w.probe[L];
-    if (n.any != None)
-      visit<L + 1>(n.any, w);
+    // The children for `any`, `in` the entity or one of its ancestors.
+    auto anyAndIn = [&](uint32_t at, const Node &m) __attribute__((always_inline)) {
+      if (m.any != None)
+        visit<L + 1>(m.any, w);
+      if (m.hasIn) {
+        if (uint32_t c = findEdge(at, InEdge, p.entity); c != None)
+          visit<L + 1>(c, w);
+        for (uint32_t a : p.ancestors)
+          if (uint32_t c = findEdge(at, InEdge, a); c != None)
+            visit<L + 1>(c, w);
+      }
+    };
+    anyAndIn(node, n);
     if (n.hasEq)
       if (uint32_t c = findEdge(node, EqEdge, p.entity); c != None)
         visit<L + 1>(c, w);
-    if (n.hasIn) {
-      if (uint32_t c = findEdge(node, InEdge, p.entity); c != None)
-        visit<L + 1>(c, w);
-      for (uint32_t a : p.ancestors)
-        if (uint32_t c = findEdge(node, InEdge, a); c != None)
-          visit<L + 1>(c, w);
-    }
+    // The `is T` sub-node tests the same entity: its `any` child is `is T`,
+    // its `in` children `is T in e` (it has no other).
     if (n.hasIs)
       if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
-        visit<L>(c, w); // the `is T` sub-node tests the same entity
+        anyAndIn(c, nodes[c]);
   }
 }
 
