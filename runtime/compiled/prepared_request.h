@@ -99,8 +99,8 @@ private:
     llvm::StringRef id;
   };
   std::vector<LocalEntity> localEntities;
-  llvm::DenseMap<llvm::StringRef, uint32_t> localTypeIds, localAttrIds;
-  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t> localEntityIds;
+  llvm::DenseMap<llvm::StringRef, uint32_t, NameKeyInfo> localTypeIds, localAttrIds;
+  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, EntityKeyInfo> localEntityIds;
   std::vector<Overlay> overlays; // sorted by entity
   // Scratch kept across clear() so preparing stops allocating:
   // (store descendant, overlay index) pairs, merged ids.

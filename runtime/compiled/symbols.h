@@ -22,6 +22,7 @@
 #include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <vector>
 
@@ -29,6 +30,48 @@ namespace larch::rt {
 
 /// "No such symbol".
 inline constexpr uint32_t NoSymbol = UINT32_MAX;
+
+/// DenseMap traits for names: llvm::hash_value's short-string hash (with its
+/// per-process seed) was a tenth of decoding a request; names are short, so
+/// a multiply-xor over 8-byte words is enough (the table still compares the
+/// bytes of every candidate key).
+struct NameKeyInfo {
+  static llvm::StringRef getEmptyKey() { return llvm::DenseMapInfo<llvm::StringRef>::getEmptyKey(); }
+  static llvm::StringRef getTombstoneKey() {
+    return llvm::DenseMapInfo<llvm::StringRef>::getTombstoneKey();
+  }
+  static unsigned getHashValue(llvm::StringRef s) { return hashName(s, 0); }
+  static bool isEqual(llvm::StringRef a, llvm::StringRef b) {
+    return llvm::DenseMapInfo<llvm::StringRef>::isEqual(a, b);
+  }
+  static unsigned hashName(llvm::StringRef s, uint64_t seed) {
+    uint64_t h = (seed + s.size()) * 0x9E3779B97F4A7C15ULL;
+    const char *p = s.data();
+    size_t n = s.size();
+    for (; n >= 8; p += 8, n -= 8) {
+      uint64_t w;
+      std::memcpy(&w, p, 8);
+      h = (h ^ w) * 0xff51afd7ed558ccdULL;
+      h ^= h >> 32;
+    }
+    uint64_t tail = 0;
+    for (size_t k = 0; k < n; ++k)
+      tail |= uint64_t(static_cast<unsigned char>(p[k])) << (8 * k);
+    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
+    return static_cast<unsigned>(h ^ (h >> 29));
+  }
+};
+
+/// The same for (type id, entity id) keys.
+struct EntityKeyInfo {
+  using Key = std::pair<uint32_t, llvm::StringRef>;
+  static Key getEmptyKey() { return {UINT32_MAX, NameKeyInfo::getEmptyKey()}; }
+  static Key getTombstoneKey() { return {UINT32_MAX, NameKeyInfo::getTombstoneKey()}; }
+  static unsigned getHashValue(const Key &k) { return NameKeyInfo::hashName(k.second, k.first); }
+  static bool isEqual(const Key &a, const Key &b) {
+    return a.first == b.first && NameKeyInfo::isEqual(a.second, b.second);
+  }
+};
 
 class SymbolTable {
 public:
@@ -66,9 +109,9 @@ private:
     uint32_t type;
     llvm::StringRef id;
   };
-  /// Names hash with llvm::hash_value (a few bytes per cycle) into open
-  /// addressing; the bytes live in `bytes`, so the keys never move.
-  using NameMap = llvm::DenseMap<llvm::StringRef, uint32_t>;
+  /// Names in open addressing (NameKeyInfo); the bytes live in `bytes`, so
+  /// the keys never move.
+  using NameMap = llvm::DenseMap<llvm::StringRef, uint32_t, NameKeyInfo>;
   uint32_t intern(NameMap &ids, std::vector<llvm::StringRef> &names, llvm::StringRef s);
   static uint32_t lookup(const NameMap &ids, llvm::StringRef s) {
     auto it = ids.find(s);
@@ -81,7 +124,7 @@ private:
   std::vector<llvm::StringRef> attrs, types;
   std::vector<EntityName> entities;
   NameMap attrIds, typeIds;
-  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t> entityIds;
+  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, EntityKeyInfo> entityIds;
 };
 
 } // namespace larch::rt
