@@ -67,6 +67,24 @@ bool matchLike(llvm::StringRef text, const PatternRef &pattern,
       [&](size_t u) { return static_cast<unsigned char>(units[u]); });
 }
 
+/// `x op k` for the ordering instructions with a constant, fused with a
+/// branch or not.
+bool orderedWithConstant(Opcode op, int64_t x, int64_t k) {
+  switch (op) {
+  case Opcode::LessK:
+  case Opcode::LessKBr:
+    return x < k;
+  case Opcode::LessEqK:
+  case Opcode::LessEqKBr:
+    return x <= k;
+  case Opcode::GreaterK:
+  case Opcode::GreaterKBr:
+    return x > k;
+  default:
+    return x >= k;
+  }
+}
+
 bool isComparable(Kind k) {
   return k == Kind::Long || k == Kind::Datetime || k == Kind::Duration;
 }
@@ -164,6 +182,15 @@ struct Machine {
       return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v), false;
     }
     v = *f;
+    return true;
+  };
+  // The branch of a fused comparison: false leaves `false` on the stack
+  // and jumps (as BrFalse does); true pops nothing here (the caller pops).
+  auto branchIfFalse = [&](bool r, uint32_t target) {
+    if (r)
+      return false;
+    sp[-1] = Val::boolean(false);
+    pc = target;
     return true;
   };
   auto pushVar = [&](uint32_t var) {
@@ -383,8 +410,18 @@ struct Machine {
     L_EqK:
     case Opcode::NotEqK:
     L_NotEqK:
-      sp[-1] = Val::boolean(equalVals(sp[-1], constants[in.a]) == (in.op == Opcode::EqK));
+    case Opcode::EqKBr:
+    L_EqKBr:
+    case Opcode::NotEqKBr:
+    L_NotEqKBr: {
+      bool equal = in.op == Opcode::EqK || in.op == Opcode::EqKBr;
+      bool r = equalVals(sp[-1], constants[in.a]) == equal;
+      if (in.op == Opcode::EqK || in.op == Opcode::NotEqK)
+        sp[-1] = Val::boolean(r);
+      else if (!branchIfFalse(r, in.b))
+        --sp;
       LARCH_DISPATCH();
+    }
     case Opcode::LessK:
     L_LessK:
     case Opcode::LessEqK:
@@ -392,29 +429,7 @@ struct Machine {
     case Opcode::GreaterK:
     L_GreaterK:
     case Opcode::GreaterEqK:
-    L_GreaterEqK: {
-      Val &x = sp[-1];
-      const Val &y = constants[in.a];
-      if (!comparable(x, y))
-        return compareError(x, y);
-      bool r = in.op == Opcode::LessK        ? x.i < y.i
-               : in.op == Opcode::LessEqK    ? x.i <= y.i
-               : in.op == Opcode::GreaterK   ? x.i > y.i
-                                             : x.i >= y.i;
-      x = Val::boolean(r);
-      LARCH_DISPATCH();
-    }
-    case Opcode::EqKBr:
-    L_EqKBr:
-    case Opcode::NotEqKBr:
-    L_NotEqKBr:
-      if (equalVals(sp[-1], constants[in.a]) != (in.op == Opcode::EqKBr)) {
-        sp[-1] = Val::boolean(false);
-        pc = in.b;
-      } else {
-        --sp;
-      }
-      LARCH_DISPATCH();
+    L_GreaterEqK:
     case Opcode::LessKBr:
     L_LessKBr:
     case Opcode::LessEqKBr:
@@ -427,16 +442,12 @@ struct Machine {
       const Val &y = constants[in.a];
       if (!comparable(x, y))
         return compareError(x, y);
-      bool r = in.op == Opcode::LessKBr        ? x.i < y.i
-               : in.op == Opcode::LessEqKBr    ? x.i <= y.i
-               : in.op == Opcode::GreaterKBr   ? x.i > y.i
-                                               : x.i >= y.i;
-      if (!r) {
-        x = Val::boolean(false);
-        pc = in.b;
-      } else {
+      bool r = orderedWithConstant(in.op, x.i, y.i);
+      if (in.op == Opcode::LessK || in.op == Opcode::LessEqK || in.op == Opcode::GreaterK ||
+          in.op == Opcode::GreaterEqK)
+        x = Val::boolean(r);
+      else if (!branchIfFalse(r, in.b))
         --sp;
-      }
       LARCH_DISPATCH();
     }
     case Opcode::In:
