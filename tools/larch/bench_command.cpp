@@ -3,18 +3,18 @@
 // resident memory, per-decision latency percentiles, single-thread throughput,
 // heap allocations per decision and the decision mix.
 //
-// Allocations are counted by replacing the global operator new/delete of the
-// `larch` binary (below); the counter is read only around `authorize` calls.
+// Allocations are counted by the `larch` binary's replaced operator new/delete
+// (support/alloc_counter); the counter is read only around `decide` calls.
 // Nothing here depends on the engine's internals.
 #include "commands.h"
 #include "engine_inputs.h"
 
 #include "larch/engine.h"
+#include "support/alloc_counter/alloc_counter.h"
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <atomic>
 #include <chrono>
 #include <cinttypes>
 #include <cstdio>
@@ -22,33 +22,11 @@
 #include <ctime>
 #include <fstream>
 #include <iostream>
-#include <new>
 #include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
 
-namespace {
-// Heap allocations made by this process (every thread); relaxed, since only
-// differences taken on one thread are reported.
-std::atomic<uint64_t> gAllocations{0};
-
-void *countedAlloc(std::size_t size) {
-  gAllocations.fetch_add(1, std::memory_order_relaxed);
-  if (void *p = std::malloc(size ? size : 1))
-    return p;
-  throw std::bad_alloc();
-}
-} // namespace
-
-// The replaced allocation functions. The nothrow forms of libstdc++ call
-// these; the aligned forms (unused by the engine) keep their own allocator.
-void *operator new(std::size_t size) { return countedAlloc(size); }
-void *operator new[](std::size_t size) { return countedAlloc(size); }
-void operator delete(void *p) noexcept { std::free(p); }
-void operator delete[](void *p) noexcept { std::free(p); }
-void operator delete(void *p, std::size_t) noexcept { std::free(p); }
-void operator delete[](void *p, std::size_t) noexcept { std::free(p); }
 
 namespace larch::cli {
 
@@ -264,11 +242,11 @@ int runBench(const std::vector<std::string> &args) {
   uint64_t allocations = 0;
   for (unsigned pass = 0; pass < passes; ++pass)
     for (size_t i = 0; i < lines.size(); ++i) {
-      uint64_t a0 = gAllocations.load(std::memory_order_relaxed);
+      uint64_t a0 = support::getAllocationCount();
       auto s = Clock::now();
       decide(i);
       auto e = Clock::now();
-      allocations += gAllocations.load(std::memory_order_relaxed) - a0;
+      allocations += support::getAllocationCount() - a0;
       libraryNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
     }
   const unsigned jsonPasses = std::max(1u, passes / 2);

@@ -13,7 +13,7 @@
 #include "compiler/reference/authorizer.h"
 #include "compiler/reference/evaluator.h"
 #include "runtime/compiled/vm.h"
-#include "testlib/alloc_count.h"
+#include "support/alloc_counter/alloc_counter.h"
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
 #include "testlib/corpus_test_loader.h"
@@ -31,7 +31,7 @@
 
 using namespace larch;
 
-using larch::testlib::CountAllocations;
+using larch::support::CountAllocations;
 
 namespace {
 

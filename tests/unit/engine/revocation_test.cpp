@@ -7,7 +7,7 @@
 #include "compiler/agent/envelope_time.h"
 #include "compiler/agent/revocation_list.h"
 #include "larch/engine.h"
-#include "testlib/alloc_count.h"
+#include "support/alloc_counter/alloc_counter.h"
 
 #include <gtest/gtest.h>
 
@@ -325,7 +325,7 @@ TEST(Revocation, DecidingAllocatesNothingWithOrWithoutAList) {
     ASSERT_TRUE(engine.prepareJson(PlainRequest, req));
     auto countDecisions = [&](Outcome expected) {
       engine.decide(req, scratch); // warm the scratch
-      testlib::CountAllocations counter;
+      support::CountAllocations counter;
       for (int i = 0; i < 10; ++i)
         engine.decide(req, scratch);
       EXPECT_EQ(scratch.getOutcome(), expected);
@@ -376,7 +376,7 @@ TEST(Revocation, AlternatingOutcomesAllocateNothing) {
       allowed));
   DecisionScratch scratch;
   for (int round = 0; round < 2; ++round) {
-    testlib::CountAllocations counter;
+    support::CountAllocations counter;
     for (int i = 0; i < 5; ++i) {
       engine.decide(bad, scratch);
       EXPECT_EQ(scratch.getOutcome(), Outcome::InvalidRequest);
