@@ -50,14 +50,14 @@ TEST(PolicySetDigest, FollowsTextIdsAndOrderNotLayoutBetweenPolicies) {
 }
 
 TEST(PolicySetDigest, TemplateLinksChangeItAndHaveNoName) {
-  Engine engine;
-  ASSERT_TRUE(engine
-                  .loadPolicyText("p.cedar", R"(@id("t")
+  // A template and a static policy.
+  const char *policies = R"(@id("t")
 permit(principal == ?principal, action, resource);
 @id("s")
 permit(principal, action, resource) when { false };
-)")
-                  .ok);
+)";
+  Engine engine;
+  ASSERT_TRUE(engine.loadPolicyText("p.cedar", policies).ok);
   std::string before = engine.getPolicySetDigest();
   ASSERT_TRUE(engine.linkTemplate("t", "link1", larch::EntityRef{"User", "alice"}, std::nullopt)
                   .ok);
@@ -76,13 +76,7 @@ permit(principal, action, resource) when { false };
   }
   // Binding the slot to another entity gives another digest.
   Engine other;
-  ASSERT_TRUE(other
-                  .loadPolicyText("p.cedar", R"(@id("t")
-permit(principal == ?principal, action, resource);
-@id("s")
-permit(principal, action, resource) when { false };
-)")
-                  .ok);
+  ASSERT_TRUE(other.loadPolicyText("p.cedar", policies).ok);
   ASSERT_TRUE(other.linkTemplate("t", "link1", larch::EntityRef{"User", "bob"}, std::nullopt).ok);
   EXPECT_NE(other.getPolicySetDigest(), linked);
 }
