@@ -23,13 +23,7 @@ if [ -z "$build" ] || [ -z "$larch" ]; then
   echo "run_agent_difftest: --build and --larch are required" >&2
   exit 2
 fi
-bash "$root/scripts/cedar-wasm.sh" "$build/cedar-wasm"
-rc=$?
-if [ $rc -eq 3 ]; then
-  echo "SKIP: agent envelope differential test: cedar-wasm cannot be installed (node, npm or the npm registry unavailable)"
-  exit 77
-elif [ $rc -ne 0 ]; then
-  exit 2
-fi
+. "$here/cedar_wasm_or_skip.sh"
+cedarWasmOrSkip "$build" "agent envelope differential test"
 exec node --no-opt "$here/agent_difftest.mjs" --larch "$larch" --cedar-wasm "$build/cedar-wasm" \
   --work "$build/agent-difftest" --seed "$seed" --cases "$cases"

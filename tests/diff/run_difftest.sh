@@ -34,14 +34,8 @@ if [ -z "$build" ] || [ -z "$gen" ] || [ -z "$larch" ]; then
   exit 2
 fi
 
-bash "$root/scripts/cedar-wasm.sh" "$build/cedar-wasm"
-rc=$?
-if [ $rc -eq 3 ]; then
-  echo "SKIP: differential test against Cedar: cedar-wasm cannot be installed (node, npm or the npm registry unavailable)"
-  exit 77
-elif [ $rc -ne 0 ]; then
-  exit 2
-fi
+. "$here/cedar_wasm_or_skip.sh"
+cedarWasmOrSkip "$build" "differential test against Cedar"
 
 # --no-opt: node 20's optimizing compiler intermittently aborts in its
 # deoptimizer on this workload (a V8 fatal error, not a test failure); the

@@ -27,14 +27,8 @@ if [ -z "$build" ] || [ -z "$larch" ]; then
   exit 2
 fi
 
-bash "$root/scripts/cedar-wasm.sh" "$build/cedar-wasm"
-rc=$?
-if [ $rc -eq 3 ]; then
-  echo "SKIP: validation differential test against Cedar: cedar-wasm cannot be installed (node, npm or the npm registry unavailable)"
-  exit 77
-elif [ $rc -ne 0 ]; then
-  exit 2
-fi
+. "$here/cedar_wasm_or_skip.sh"
+cedarWasmOrSkip "$build" "validation differential test against Cedar"
 
 # --no-opt: as in run_difftest.sh (node 20's optimizing compiler can abort).
 exec node --no-opt "$here/validate_difftest.mjs" --larch "$larch" \
