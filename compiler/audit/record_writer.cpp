@@ -60,9 +60,7 @@ public:
     key(name);
     open('[');
     for (const std::string &v : values) {
-      if (!first)
-        out += ',';
-      first = false;
+      element();
       string(v);
     }
     close(']');
@@ -80,6 +78,19 @@ public:
     if (!first)
       out += ',';
     first = false;
+  }
+  /// `"name":[{...},...]`, each object's members written by writeMembers.
+  template <typename T, typename F>
+  void objects(const char *name, const std::vector<T> &items, F writeMembers) {
+    key(name);
+    open('[');
+    for (const T &item : items) {
+      element();
+      open('{');
+      writeMembers(item);
+      close('}');
+    }
+    close(']');
   }
 
   void entity(const char *name, const EntityRef &entity) {
@@ -153,38 +164,19 @@ llvm::Error appendRecordJson(const DecisionRecord &record, std::string &out, boo
 
   w.member("decision", record.allowed ? "allow" : "deny");
   w.member("decision_id", record.decisionId);
-  if (!record.delegation.empty()) {
-    w.key("delegation");
-    w.open('[');
-    for (const DelegationHop &hop : record.delegation) {
-      w.element();
-      w.open('{');
+  if (!record.delegation.empty())
+    w.objects("delegation", record.delegation, [&](const DelegationHop &hop) {
       w.member("id", hop.id);
       w.optional("kind", hop.kind);
-      w.close('}');
-    }
-    w.close(']');
-  }
-  w.key("determining_policies");
-  w.open('[');
-  for (const PolicyRef &policy : record.determiningPolicies) {
-    w.element();
-    w.open('{');
+    });
+  w.objects("determining_policies", record.determiningPolicies, [&](const PolicyRef &policy) {
     w.member("id", policy.id);
     w.optional("name", policy.name);
-    w.close('}');
-  }
-  w.close(']');
-  w.key("errors");
-  w.open('[');
-  for (const ErrorRef &error : record.errors) {
-    w.element();
-    w.open('{');
+  });
+  w.objects("errors", record.errors, [&](const ErrorRef &error) {
     w.member("message", error.message);
     w.member("policy", error.policy);
-    w.close('}');
-  }
-  w.close(']');
+  });
   w.number("eval_ns", record.evalNanos);
 
   if (const auto &i = record.integrity) {
@@ -197,16 +189,10 @@ llvm::Error appendRecordJson(const DecisionRecord &record, std::string &out, boo
     w.close('}');
   }
 
-  w.key("obligations");
-  w.open('[');
-  for (const Obligation &obligation : record.obligations) {
-    w.element();
-    w.open('{');
+  w.objects("obligations", record.obligations, [&](const Obligation &obligation) {
     w.json("properties", obligation.properties, 3);
     w.member("type", obligation.type);
-    w.close('}');
-  }
-  w.close(']');
+  });
   w.member("outcome", getOutcomeName(record.outcome));
   w.optional("policy_set_digest", record.policySetDigest);
   w.entity("principal", record.principal);
