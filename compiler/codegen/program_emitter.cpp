@@ -288,13 +288,7 @@ uint32_t Emitter::emitBrFalse(SourceRange r) {
   // would land after the comparison, on the branch.
   if (!code.empty() && lastTarget != here()) {
     Insn &last = code.back();
-    Opcode fused = last.op == Opcode::EqK          ? Opcode::EqKBr
-                   : last.op == Opcode::NotEqK     ? Opcode::NotEqKBr
-                   : last.op == Opcode::LessK      ? Opcode::LessKBr
-                   : last.op == Opcode::LessEqK    ? Opcode::LessEqKBr
-                   : last.op == Opcode::GreaterK   ? Opcode::GreaterKBr
-                   : last.op == Opcode::GreaterEqK ? Opcode::GreaterEqKBr
-                                                   : Opcode::BrFalse;
+    Opcode fused = rt::getBranchingForm(last.op);
     if (fused != Opcode::BrFalse) {
       last.op = fused;
       return here() - 1;
@@ -305,10 +299,7 @@ uint32_t Emitter::emitBrFalse(SourceRange r) {
 
 void Emitter::patch(uint32_t at) {
   Insn &in = code[at];
-  bool fused = in.op == Opcode::EqKBr || in.op == Opcode::NotEqKBr ||
-               in.op == Opcode::LessKBr || in.op == Opcode::LessEqKBr ||
-               in.op == Opcode::GreaterKBr || in.op == Opcode::GreaterEqKBr;
-  (fused ? in.b : in.a) = target();
+  (rt::isBranchingComparison(in.op) ? in.b : in.a) = target();
 }
 
 uint32_t Emitter::constantOperand(NodeId n) const {
@@ -580,14 +571,12 @@ bool Emitter::emitNode(NodeId n, uint32_t depth) {
   case ir::Op::Not: {
     // `!(x == K)`, `!(x < K)`, `!(x <= K)`: one fused instruction.
     NodeId c = ops[0];
-    Opcode fused = Opcode::Not;
-    if (memoSlot[c] == None && constantOperand(c) != None)
-      fused = m.getNode(c).op == ir::Op::Eq     ? Opcode::NotEqK
-              : m.getNode(c).op == ir::Op::Less ? Opcode::GreaterEqK
-                                                : Opcode::GreaterK;
-    if (fused == Opcode::Not)
+    uint32_t k = memoSlot[c] == None ? constantOperand(c) : None;
+    if (k == None)
       return unary(Opcode::Not, 0);
-    uint32_t k = constantOperand(c);
+    Opcode fused = m.getNode(c).op == ir::Op::Eq     ? Opcode::NotEqK
+                   : m.getNode(c).op == ir::Op::Less ? Opcode::GreaterEqK
+                                                     : Opcode::GreaterK;
     if (!emitExpr(m.getOperands(c)[k == 0 ? 1 : 0], depth))
       return false;
     emit(fused, constantOf(m.getOperands(c)[k]), 0, r);

@@ -377,6 +377,35 @@ private:
 /// The dump name of an opcode (`const`, `brfalse`, ...).
 llvm::StringRef getOpcodeName(Opcode op);
 
+/// The form of a comparison with a constant fused with the BrFalse after it
+/// (EqK -> EqKBr, ...); BrFalse itself for any other opcode.
+inline Opcode getBranchingForm(Opcode op) {
+  switch (op) {
+  case Opcode::EqK: return Opcode::EqKBr;
+  case Opcode::NotEqK: return Opcode::NotEqKBr;
+  case Opcode::LessK: return Opcode::LessKBr;
+  case Opcode::LessEqK: return Opcode::LessEqKBr;
+  case Opcode::GreaterK: return Opcode::GreaterKBr;
+  case Opcode::GreaterEqK: return Opcode::GreaterEqKBr;
+  default: return Opcode::BrFalse;
+  }
+}
+
+/// Whether `op` is one of those fused forms (its jump target is `b`).
+inline bool isBranchingComparison(Opcode op) {
+  switch (op) {
+  case Opcode::EqKBr:
+  case Opcode::NotEqKBr:
+  case Opcode::LessKBr:
+  case Opcode::LessEqKBr:
+  case Opcode::GreaterKBr:
+  case Opcode::GreaterEqKBr:
+    return true;
+  default:
+    return false;
+  }
+}
+
 } // namespace larch::rt
 
 #endif // LARCH_RUNTIME_COMPILED_PROGRAM_H

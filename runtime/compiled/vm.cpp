@@ -416,7 +416,7 @@ struct Machine {
     L_NotEqKBr: {
       bool equal = in.op == Opcode::EqK || in.op == Opcode::EqKBr;
       bool r = equalVals(sp[-1], constants[in.a]) == equal;
-      if (in.op == Opcode::EqK || in.op == Opcode::NotEqK)
+      if (!isBranchingComparison(in.op))
         sp[-1] = Val::boolean(r);
       else if (!branchIfFalse(r, in.b))
         --sp;
@@ -443,8 +443,7 @@ struct Machine {
       if (!comparable(x, y))
         return compareError(x, y);
       bool r = orderedWithConstant(in.op, x.i, y.i);
-      if (in.op == Opcode::LessK || in.op == Opcode::LessEqK || in.op == Opcode::GreaterK ||
-          in.op == Opcode::GreaterEqK)
+      if (!isBranchingComparison(in.op))
         x = Val::boolean(r);
       else if (!branchIfFalse(r, in.b))
         --sp;
