@@ -59,14 +59,13 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   }
   const CandidateTally tally =
       evaluateCandidates(program, candidates, checkScope, world, scratch);
-  const bool anyForbid = tally.anyForbid;
   // Forbid overrides permit: the reasons are the satisfied policies of the
   // winning effect (a Deny with no satisfied forbid has none).
   std::vector<uint32_t> &reasons = scratch.reasons;
   DecisionView view;
-  view.allowed = !anyForbid && !reasons.empty();
+  view.allowed = !tally.anyForbid && !reasons.empty();
   view.permitSatisfied = tally.anyPermit;
-  if (anyForbid)
+  if (tally.anyForbid)
     reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
                                  [&](uint32_t p) { return !policies[p].isForbid; }),
                   reasons.end());
