@@ -12,6 +12,7 @@
 #include "grammar/unescape.h"
 #include "runtime/compiled/builtins/builtins.h"
 #include "runtime/extension_functions.h"
+#include "support/same_bytes.h"
 
 #include <simdjson.h>
 
@@ -117,8 +118,14 @@ bool isObject(dom::element e) { return e.type() == ET::OBJECT; }
 std::string_view getString(dom::element e) { return e.get_string().value_unsafe(); }
 dom::object getObject(dom::element e) { return e.get_object().value_unsafe(); }
 
+/// The first field named `key` (as dom::object::at_key, comparing inline).
 bool getField(dom::object o, std::string_view key, dom::element &out) {
-  return o.at_key(key).get(out) == simdjson::SUCCESS;
+  for (dom::key_value_pair kv : o)
+    if (sameText(kv.key, key)) {
+      out = kv.value;
+      return true;
+    }
+  return false;
 }
 bool getField(dom::element e, std::string_view key, dom::element &out) {
   return isObject(e) && getField(getObject(e), key, out);
@@ -254,13 +261,14 @@ public:
     if (o.size() > PairwiseDuplicateLimit)
       firstDup = d.firstDuplicateIndex(o);
   }
-  ~KeyScope() { d.dupKeys.resize(base); }
+  // Shrinks only: erase, unlike resize, is inlined.
+  ~KeyScope() { d.dupKeys.erase(d.dupKeys.begin() + base, d.dupKeys.end()); }
   /// False if `key` repeats an earlier key of the object.
   bool add(std::string_view key) {
     if (firstDup != NotSorted)
       return index++ != firstDup;
     for (size_t k = base; k < d.dupKeys.size(); ++k)
-      if (d.dupKeys[k] == key)
+      if (sameText(d.dupKeys[k], key))
         return false;
     d.dupKeys.push_back(key);
     return true;
@@ -393,7 +401,7 @@ bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) 
   for (dom::key_value_pair kv : o) {
     if (pairwise) {
       for (size_t k = base; k < dupKeys.size(); ++k)
-        if (dupKeys[k] == kv.key) {
+        if (sameText(dupKeys[k], kv.key)) {
           dup = kv.key;
           return true;
         }
@@ -406,7 +414,7 @@ bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) 
       return true;
     ++i;
   }
-  dupKeys.resize(base);
+  dupKeys.erase(dupKeys.begin() + base, dupKeys.end());
   return false;
 }
 
@@ -455,7 +463,7 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   bool present[7] = {};
   bool known = forEachField(o, [&](std::string_view k, dom::element v) {
     for (int i = 0; i < 7; ++i)
-      if (k == names[i]) {
+      if (sameText(k, names[i])) {
         fields[i] = v;
         present[i] = true;
         return true;
@@ -578,9 +586,9 @@ bool RequestDecoder::Impl::uidFromJson(dom::element e, const PathNode *path,
   if (isObject(e)) {
     dom::object o = getObject(e);
     if (std::optional<dom::key_value_pair> kv = singleField(o)) {
-      if (kv->key == "__expr")
+      if (sameText(kv->key, "__expr"))
         return fail(path, "the `__expr` escape is no longer supported");
-      if (kv->key == "__entity") {
+      if (sameText(kv->key, "__entity")) {
         PathNode p = PathNode::key(path, "__entity");
         return typeAndId(kv->value, &p, type, id);
       }
@@ -608,10 +616,10 @@ bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
       ET kind = kv.value.type();
       if ((kind == ET::OBJECT || kind == ET::ARRAY) && !checkUnwalked(kv.value))
         return false;
-      if (kv.key == "type" && isString(kv.value)) {
+      if (sameText(kv.key, "type") && isString(kv.value)) {
         type = getString(kv.value);
         hasType = true;
-      } else if (kv.key == "id" && isString(kv.value)) {
+      } else if (sameText(kv.key, "id") && isString(kv.value)) {
         id = getString(kv.value);
         hasId = true;
       }
@@ -629,7 +637,7 @@ bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
 bool RequestDecoder::Impl::isTypeName(std::string_view name) {
   for (const std::string &known : typeNames)
     if (known.size() == name.size() && !known.empty() &&
-        std::memcmp(known.data(), name.data(), name.size()) == 0)
+        sameBytes(known.data(), name.data(), name.size()))
       return true;
   if (!isNormalizedName(llvm::StringRef(name.data(), name.size())))
     return false;
@@ -850,7 +858,7 @@ bool RequestDecoder::Impl::decodePlain(dom::element e, const PathNode *path, Val
   // ordinary record.
   if (std::optional<dom::key_value_pair> kv = singleField(o)) {
     dom::element inner = kv->value, fn, arg;
-    if (kv->key == "__extn" && isObject(inner) && getObject(inner).size() >= 2 &&
+    if (sameText(kv->key, "__extn") && isObject(inner) && getObject(inner).size() >= 2 &&
         getField(inner, "fn", fn) && isString(fn)) {
       if (!checkUnwalked(inner))
         return false;
@@ -861,10 +869,10 @@ bool RequestDecoder::Impl::decodePlain(dom::element e, const PathNode *path, Val
         return callOffset(getString(fn), arg, /*typed=*/false, &escPath, v);
       }
     }
-    if (kv->key == "__expr" && isString(inner))
+    if (sameText(kv->key, "__expr") && isString(inner))
       return fail(path, "the `__expr` escape is no longer supported");
     dom::element t, i;
-    if (kv->key == "__entity" && isObject(inner) && getObject(inner).size() >= 2 &&
+    if (sameText(kv->key, "__entity") && isObject(inner) && getObject(inner).size() >= 2 &&
         getField(inner, "type", t) && isString(t) && getField(inner, "id", i) &&
         isString(i)) {
       PathNode p = PathNode::key(path, "__entity");
@@ -915,9 +923,9 @@ bool RequestDecoder::Impl::decodeExtension(dom::element e, schema::ExtensionKind
   dom::object o = getObject(e);
   dom::element fa = e, fn, arg;
   if (std::optional<dom::key_value_pair> kv = singleField(o)) {
-    if (kv->key == "__expr")
+    if (sameText(kv->key, "__expr"))
       return bail();
-    if (kv->key == "__extn" && isObject(kv->value))
+    if (sameText(kv->key, "__extn") && isObject(kv->value))
       fa = kv->value;
   }
   // A typed call checks the argument count, which a constructor's one

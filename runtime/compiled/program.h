@@ -25,6 +25,7 @@
 #include "larch/diagnostic.h"
 
 #include "llvm/ADT/ArrayRef.h"
+#include "llvm/ADT/StringRef.h"
 
 #include <cstdint>
 #include <string>
@@ -220,7 +221,7 @@ enum class Builtin : uint8_t {
 
 /// What Call checks before running a builtin.
 struct BuiltinInfo {
-  const char *name;
+  llvm::StringLiteral name;
   /// Argument count, receiver included.
   uint8_t arity;
   /// Called as `f(x)` rather than `x.f()`.

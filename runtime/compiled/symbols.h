@@ -20,6 +20,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/ADT/StringRef.h"
+#include "support/same_bytes.h"
 
 #include <cstdint>
 #include <cstring>
@@ -42,7 +43,13 @@ struct NameKeyInfo {
   }
   static unsigned getHashValue(llvm::StringRef s) { return hashName(s, 0); }
   static bool isEqual(llvm::StringRef a, llvm::StringRef b) {
-    return llvm::DenseMapInfo<llvm::StringRef>::isEqual(a, b);
+    // As DenseMapInfo<StringRef>::isEqual (the bucket's key `b` may be a
+    // marker, told by its pointer), with short names compared inline.
+    if (a.size() != b.size())
+      return false;
+    if (b.data() == getEmptyKey().data() || b.data() == getTombstoneKey().data())
+      return a.data() == b.data();
+    return sameBytes(a.data(), b.data(), a.size());
   }
   static unsigned hashName(llvm::StringRef s, uint64_t seed) {
     uint64_t h = (seed + s.size()) * 0x9E3779B97F4A7C15ULL;

@@ -168,12 +168,29 @@ public:
   /// Decides the request `text` (which began on input line `startLine`) and
   /// queues its line. Returns false if the audit log failed (stop).
   bool respond(const std::string &text, size_t startLine) {
+    return respond(text, startLine, /*isPrepared=*/false);
+  }
+
+  /// Decides `text` as respond() does if it is, alone, a request that reads
+  /// (then `more` is respond()'s result); otherwise writes nothing and
+  /// returns false, leaving `text` to be read as the start of a longer
+  /// object. One request a line, the common case, is then never scanned
+  /// for brackets.
+  bool respondIfWhole(const std::string &text, size_t startLine, bool &more) {
+    if (failed || !engine.prepareJson(text, prepared))
+      return false;
+    more = respond(text, startLine, /*isPrepared=*/true);
+    return true;
+  }
+
+private:
+  bool respond(const std::string &text, size_t startLine, bool isPrepared) {
     if (explainMode == cli::ExplainMode::Off)
-      return respondOne(text, startLine);
+      return respondOne(text, startLine, isPrepared);
     size_t mark = out.size();
     why = Explanation();
     why.note = "the request was not read";
-    bool more = respondOne(text, startLine);
+    bool more = respondOne(text, startLine, isPrepared);
     ++requestIndex;
     if (out.size() > mark && explainMode == cli::ExplainMode::Json) {
       std::string added = out.substr(mark);
@@ -188,22 +205,24 @@ public:
     return more;
   }
 
-private:
-  bool respondOne(const std::string &text, size_t startLine) {
+  bool respondOne(const std::string &text, size_t startLine, bool isPrepared) {
     if (failed)
       return false;
-    bool read = engine.prepareJson(text, prepared);
+    bool read = isPrepared || engine.prepareJson(text, prepared);
     lastRead = read;
     uint64_t evalNanos = 0;
     if (read) {
-      auto begin = std::chrono::steady_clock::now();
+      // Only a record says how long the evaluation took.
+      bool timed = format == OutputFormat::Record || log;
+      auto begin = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
       if (explainMode != cli::ExplainMode::Off)
         engine.explain(prepared, scratch, why);
       else
         engine.decide(prepared, scratch);
-      evalNanos = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                                            std::chrono::steady_clock::now() - begin)
-                                            .count());
+      if (timed)
+        evalNanos = static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                                              std::chrono::steady_clock::now() - begin)
+                                              .count());
     } else {
       allRead = false;
     }
@@ -448,6 +467,10 @@ int runEval(const std::vector<std::string> &args) {
     if (buffer.empty()) {
       if (isBlank(line))
         return;
+      if (bool more; output.respondIfWhole(line, lineNo, more)) {
+        stop = !more;
+        return;
+      }
       startLine = lineNo;
     }
     buffer += line;
