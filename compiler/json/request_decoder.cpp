@@ -131,6 +131,25 @@ bool getField(dom::element e, std::string_view key, dom::element &out) {
   return isObject(e) && getField(getObject(e), key, out);
 }
 
+/// The fields of an `__extn` escape's object, the first of each name, found
+/// in one pass.
+struct ExtnFields {
+  dom::element fn, arg, args;
+  bool hasFn = false, hasArg = false, hasArgs = false;
+};
+ExtnFields getExtnFields(dom::object o) {
+  ExtnFields f;
+  for (dom::key_value_pair kv : o) {
+    if (!f.hasFn && sameText(kv.key, "fn"))
+      f.fn = kv.value, f.hasFn = true;
+    else if (!f.hasArg && sameText(kv.key, "arg"))
+      f.arg = kv.value, f.hasArg = true;
+    else if (!f.hasArgs && sameText(kv.key, "args"))
+      f.args = kv.value, f.hasArgs = true;
+  }
+  return f;
+}
+
 /// The only field of a one-field object (json_value.cpp singleKey).
 std::optional<dom::key_value_pair> singleField(dom::object o) {
   if (o.size() != 1)
@@ -238,6 +257,9 @@ struct RequestDecoder::Impl {
                    std::string_view &id);
   bool typeAndId(dom::element e, const PathNode *path, std::string_view &type,
                  std::string_view &id);
+  bool findTypeAndId(dom::object o, std::string_view &type, std::string_view &id,
+                     bool &hasType, bool &hasId);
+  bool checkTypeName(std::string_view type, const PathNode *path);
   bool decodeContext(dom::element ctx, std::string_view actionType, std::string_view actionId,
                      const runtime::Value *agent);
   bool decodeAgentPart(const dom::element *time, const dom::element *agent,
@@ -593,9 +615,7 @@ bool RequestDecoder::Impl::uidFromJson(dom::element e, const PathNode *path,
         return typeAndId(kv->value, &p, type, id);
       }
     }
-    dom::element t, i;
-    if (getField(o, "type", t) && getField(o, "id", i))
-      return typeAndId(e, path, type, id);
+    return typeAndId(e, path, type, id); // the same error without both
   }
   return fail(path, "expected an entity reference `{\"type\": \"..\", \"id\": \"..\"}`, got " +
                         dumpLikeReference(e));
@@ -605,33 +625,41 @@ bool RequestDecoder::Impl::uidFromJson(dom::element e, const PathNode *path,
 bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
                                      std::string_view &type, std::string_view &id) {
   bool hasType = false, hasId = false;
-  if (isObject(e)) {
-    // One pass, checking keys for repeats as it goes; extra keys are
-    // ignored.
-    dom::object o = getObject(e);
-    KeyScope keys(*this, o);
-    for (dom::key_value_pair kv : o) {
-      if (!keys.add(kv.key))
-        return duplicateFound();
-      ET kind = kv.value.type();
-      if ((kind == ET::OBJECT || kind == ET::ARRAY) && !checkUnwalked(kv.value))
-        return false;
-      if (sameText(kv.key, "type") && isString(kv.value)) {
-        type = getString(kv.value);
-        hasType = true;
-      } else if (sameText(kv.key, "id") && isString(kv.value)) {
-        id = getString(kv.value);
-        hasId = true;
-      }
-    }
-  }
+  if (isObject(e) && !findTypeAndId(getObject(e), type, id, hasType, hasId))
+    return false;
   if (!hasType || !hasId)
     return fail(path,
                 "expected an entity reference `{\"type\": \"..\", \"id\": \"..\"}`, got " +
                     dumpLikeReference(e));
-  if (!isTypeName(type))
-    return fail(path, "invalid entity type name `" + std::string(type) + "`");
+  return checkTypeName(type, path);
+}
+
+/// The `type` and `id` strings among an entity reference's fields, in one
+/// pass that checks its keys (and nested values) for repeats as it goes;
+/// false only for a repeated key. Extra keys are ignored.
+bool RequestDecoder::Impl::findTypeAndId(dom::object o, std::string_view &type,
+                                         std::string_view &id, bool &hasType, bool &hasId) {
+  KeyScope keys(*this, o);
+  for (dom::key_value_pair kv : o) {
+    if (!keys.add(kv.key))
+      return duplicateFound();
+    ET kind = kv.value.type();
+    if ((kind == ET::OBJECT || kind == ET::ARRAY) && !checkUnwalked(kv.value))
+      return false;
+    if (sameText(kv.key, "type") && isString(kv.value)) {
+      type = getString(kv.value);
+      hasType = true;
+    } else if (sameText(kv.key, "id") && isString(kv.value)) {
+      id = getString(kv.value);
+      hasId = true;
+    }
+  }
   return true;
+}
+
+bool RequestDecoder::Impl::checkTypeName(std::string_view type, const PathNode *path) {
+  return isTypeName(type) ||
+         fail(path, "invalid entity type name `" + std::string(type) + "`");
 }
 
 bool RequestDecoder::Impl::isTypeName(std::string_view name) {
@@ -857,31 +885,36 @@ bool RequestDecoder::Impl::decodePlain(dom::element e, const PathNode *path, Val
   // Escapes are recognised only in their exact shape; anything else is an
   // ordinary record.
   if (std::optional<dom::key_value_pair> kv = singleField(o)) {
-    dom::element inner = kv->value, fn, arg;
-    if (sameText(kv->key, "__extn") && isObject(inner) && getObject(inner).size() >= 2 &&
-        getField(inner, "fn", fn) && isString(fn)) {
-      if (!checkUnwalked(inner))
-        return false;
-      if (getField(inner, "arg", arg))
-        return callConstructor(getString(fn), arg, v);
-      if (getField(inner, "args", arg) && arg.type() == ET::ARRAY) {
-        PathNode escPath = PathNode::key(path, "__extn");
-        return callOffset(getString(fn), arg, /*typed=*/false, &escPath, v);
+    dom::element inner = kv->value;
+    if (sameText(kv->key, "__extn") && isObject(inner) && getObject(inner).size() >= 2) {
+      ExtnFields f = getExtnFields(getObject(inner));
+      if (f.hasFn && isString(f.fn)) {
+        if (!checkUnwalked(inner))
+          return false;
+        if (f.hasArg)
+          return callConstructor(getString(f.fn), f.arg, v);
+        if (f.hasArgs && f.args.type() == ET::ARRAY) {
+          PathNode escPath = PathNode::key(path, "__extn");
+          return callOffset(getString(f.fn), f.args, /*typed=*/false, &escPath, v);
+        }
       }
     }
     if (sameText(kv->key, "__expr") && isString(inner))
       return fail(path, "the `__expr` escape is no longer supported");
-    dom::element t, i;
-    if (sameText(kv->key, "__entity") && isObject(inner) && getObject(inner).size() >= 2 &&
-        getField(inner, "type", t) && isString(t) && getField(inner, "id", i) &&
-        isString(i)) {
-      PathNode p = PathNode::key(path, "__entity");
+    if (sameText(kv->key, "__entity") && isObject(inner) && getObject(inner).size() >= 2) {
+      // An escape only with both strings; otherwise an ordinary record.
       std::string_view type, id;
-      if (!typeAndId(inner, &p, type, id))
+      bool hasType = false, hasId = false;
+      if (!findTypeAndId(getObject(inner), type, id, hasType, hasId))
         return false;
-      v = Val::entityId(out->internEntity(llvm::StringRef(type.data(), type.size()),
-                                          llvm::StringRef(id.data(), id.size())));
-      return true;
+      if (hasType && hasId) {
+        PathNode p = PathNode::key(path, "__entity");
+        if (!checkTypeName(type, &p))
+          return false;
+        v = Val::entityId(out->internEntity(llvm::StringRef(type.data(), type.size()),
+                                            llvm::StringRef(id.data(), id.size())));
+        return true;
+      }
     }
   }
   size_t n = o.size();
