@@ -53,6 +53,14 @@ std::shared_ptr<const Snapshot> makeSnapshot(std::shared_ptr<const PolicyState> 
   snap->flat = rt::FlatStore::build(policies->program->getSymbols(), data->store, error);
   if (!snap->flat)
     return nullptr;
+  // The index specialised to the store's actions, unless it would list
+  // many more (policy, action) pairs than there are policies.
+  const rt::Program &program = *policies->program;
+  auto byAction = std::make_unique<rt::DecisionIndex>();
+  size_t maxEntries = std::max<size_t>(4 * program.getPolicies().size(), 1 << 16);
+  if (byAction->buildForActions(program.getPolicies(), program.getActionScopeEntities(),
+                                *snap->flat, maxEntries))
+    snap->flat->setActionIndex(std::move(byAction));
   snap->policies = std::move(policies);
   snap->data = std::move(data);
   snap->generation = generation;

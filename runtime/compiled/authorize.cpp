@@ -40,8 +40,14 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
     candidates.resize(program.getPolicies().size());
     std::iota(candidates.begin(), candidates.end(), 0u);
   } else {
-    program.getIndex().lookup(world, request.getPrincipal(), request.getAction(),
-                              request.getResource(), candidates);
+    // The store's own per-action index when the request adds no entities
+    // (they could give its action other parents).
+    const DecisionIndex *byAction = request.getStore().getActionIndex();
+    if (!byAction || request.hasOverlays() ||
+        !byAction->lookupAction(world, request.getPrincipal(), request.getAction(),
+                                request.getResource(), candidates))
+      program.getIndex().lookup(world, request.getPrincipal(), request.getAction(),
+                                request.getResource(), candidates);
   }
   scratch.reasons.clear();
   scratch.errors.clear();

@@ -1,10 +1,12 @@
 // DecisionIndex: the scope trie (see decision_index.h).
 #include "runtime/compiled/decision_index.h"
 
+#include "runtime/compiled/flat_store.h"
 #include "runtime/compiled/prepared_request.h"
 #include "runtime/compiled/program.h"
 
 #include <algorithm>
+#include <cassert>
 
 namespace larch::rt {
 
@@ -67,15 +69,53 @@ void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
   }
 }
 
-void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
-                          llvm::ArrayRef<uint32_t> actionScopeEntities) {
+void DecisionIndex::clear() {
   nodes.clear();
   edges.clear();
   leafPolicies.clear();
   edgeLabels.clear();
   root = newNode(ActionLevel);
+}
+
+void DecisionIndex::insertBelowAction(uint32_t i, const PolicyInfo &p,
+                                      llvm::ArrayRef<uint32_t> actionNodes,
+                                      std::vector<std::vector<uint32_t>> &leaves) {
+  std::vector<uint32_t> principalNodes, leafNodes;
+  for (uint32_t a : actionNodes)
+    insertScope(a, p.principal, ResourceLevel, principalNodes);
+  for (uint32_t pn : principalNodes)
+    insertScope(pn, p.resource, LeafLevel, leafNodes);
+  for (uint32_t leaf : leafNodes) {
+    if (leaves.size() <= leaf)
+      leaves.resize(nodes.size());
+    // `in [a, b]` may reach one leaf twice.
+    if (leaves[leaf].empty() || leaves[leaf].back() != i)
+      leaves[leaf].push_back(i);
+  }
+}
+
+void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
+                           std::vector<std::vector<uint32_t>> &leaves, bool mayRepeat) {
+  leaves.resize(nodes.size());
+  for (uint32_t n = 0; n < nodes.size(); ++n) {
+    if (nodes[n].level != LeafLevel)
+      continue;
+    nodes[n].first = static_cast<uint32_t>(leafPolicies.size());
+    nodes[n].count = static_cast<uint32_t>(leaves[n].size());
+    if (mayRepeat)
+      for (uint32_t p : leaves[n])
+        nodes[n].multiAction |= policies[p].action.op != ActionScopeSpec::Op::Any &&
+                                policies[p].action.count > 1;
+    leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
+  }
+  freeze();
+}
+
+void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
+                          llvm::ArrayRef<uint32_t> actionScopeEntities) {
+  clear();
   std::vector<std::vector<uint32_t>> leaves; // by node id (leaf nodes only)
-  std::vector<uint32_t> actionNodes, principalNodes, leafNodes;
+  std::vector<uint32_t> actionNodes;
   for (uint32_t i = 0; i < policies.size(); ++i) {
     const PolicyInfo &p = policies[i];
     actionNodes.clear();
@@ -91,32 +131,71 @@ void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
       break;
     }
     }
-    principalNodes.clear();
-    for (uint32_t a : actionNodes)
-      insertScope(a, p.principal, ResourceLevel, principalNodes);
-    leafNodes.clear();
-    for (uint32_t pn : principalNodes)
-      insertScope(pn, p.resource, LeafLevel, leafNodes);
-    for (uint32_t leaf : leafNodes) {
-      if (leaves.size() <= leaf)
-        leaves.resize(nodes.size());
-      // `in [a, b]` may reach one leaf twice.
-      if (leaves[leaf].empty() || leaves[leaf].back() != i)
-        leaves[leaf].push_back(i);
-    }
+    insertBelowAction(i, p, actionNodes, leaves);
   }
-  leaves.resize(nodes.size());
-  for (uint32_t n = 0; n < nodes.size(); ++n) {
-    if (nodes[n].level != LeafLevel)
+  finish(policies, leaves, /*mayRepeat=*/true);
+}
+
+bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
+                                    llvm::ArrayRef<uint32_t> actionScopeEntities,
+                                    const FlatStore &store, size_t maxEntries) {
+  clear();
+  // The store's actions, and for each entity the actions below it.
+  const SymbolTable &symbols = store.getSymbols();
+  std::vector<uint32_t> actions;
+  llvm::DenseMap<uint32_t, std::vector<uint32_t>> actionsIn;
+  for (uint32_t e = 0; e < store.getNumEntities(); ++e) {
+    llvm::StringRef type = symbols.getType(store.getType(e));
+    if (type != "Action" && !type.endswith("::Action"))
       continue;
-    nodes[n].first = static_cast<uint32_t>(leafPolicies.size());
-    nodes[n].count = static_cast<uint32_t>(leaves[n].size());
-    for (uint32_t p : leaves[n])
-      nodes[n].multiAction |= policies[p].action.op != ActionScopeSpec::Op::Any &&
-                              policies[p].action.count > 1;
-    leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
+    actions.push_back(e);
+    actionsIn[e].push_back(e); // `in` is reflexive
+    for (uint32_t a : store.getAncestors(e))
+      actionsIn[a].push_back(e);
   }
-  freeze();
+  // Each action's node, made even for an action no policy names, so that
+  // lookupAction knows every store action.
+  llvm::DenseMap<uint32_t, uint32_t> actionNode;
+  for (uint32_t a : actions)
+    actionNode[a] = childFor(root, EqEdge, a, PrincipalLevel);
+
+  std::vector<std::vector<uint32_t>> leaves;
+  std::vector<uint32_t> matched;
+  llvm::DenseMap<uint32_t, uint32_t> lastPolicy; // action -> last policy filed
+  size_t entries = 0;
+  for (uint32_t i = 0; i < policies.size(); ++i) {
+    const PolicyInfo &p = policies[i];
+    matched.clear();
+    auto match = [&](uint32_t a) {
+      auto [it, added] = lastPolicy.try_emplace(a, i);
+      if (added || it->second != i) {
+        it->second = i;
+        matched.push_back(actionNode[a]);
+      }
+    };
+    if (p.action.op == ActionScopeSpec::Op::Any) {
+      for (uint32_t a : actions)
+        match(a);
+    } else {
+      for (uint32_t e : actionScopeEntities.slice(p.action.first, p.action.count)) {
+        if (p.action.op == ActionScopeSpec::Op::Eq) {
+          if (actionNode.count(e))
+            match(e);
+        } else if (auto it = actionsIn.find(e); it != actionsIn.end()) {
+          for (uint32_t a : it->second)
+            match(a);
+        }
+      }
+    }
+    entries += matched.size();
+    if (entries > maxEntries) {
+      clear();
+      return false;
+    }
+    insertBelowAction(i, p, matched, leaves);
+  }
+  finish(policies, leaves, /*mayRepeat=*/false);
+  return true;
 }
 
 void DecisionIndex::freeze() {
@@ -174,6 +253,22 @@ template <unsigned L>
       if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
         anyAndIn(c, nodes[c]);
   }
+}
+
+bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
+                                 uint32_t resource, std::vector<uint32_t> &out) const {
+  if (root == None)
+    return false;
+  uint32_t node = findEdge(root, EqEdge, action);
+  if (node == None)
+    return false;
+  out.clear();
+  Walk w{{}, out};
+  w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
+  w.probe[ResourceLevel] = {resource, world.getType(resource), world.getAncestors(resource)};
+  visit<PrincipalLevel>(node, w);
+  assert(!w.duplicates && "a policy is filed once per action");
+  return true;
 }
 
 void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t action,

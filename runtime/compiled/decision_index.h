@@ -19,6 +19,13 @@
 // exact: a policy is returned iff its scope holds, so candidates are
 // evaluated from their condition on (PolicyInfo::bodyEntry).
 //
+// A second trie, built per snapshot by buildForActions, knows the store's
+// action entities: its action level is one `==` edge per action, listing
+// every policy whose action scope holds for it (the store's ancestors
+// decide `in`). A lookup then walks one principal-level node instead of one
+// per action scope that matches (`any`, `== a`, `in` each group of a), and a
+// policy reaches one leaf only, so nothing is deduplicated.
+//
 // A node with at most four keyed edges keeps them inline (a lookup scans one
 // cache line); the edges of larger nodes live in one hash table keyed by
 // integers (node, edge kind, id). Nothing hashes strings.
@@ -40,6 +47,7 @@ namespace larch::rt {
 
 class World;
 class SymbolTable;
+class FlatStore;
 struct PolicyInfo;
 
 class DecisionIndex {
@@ -48,6 +56,19 @@ public:
   /// entities read from `actionScopeEntities`).
   void build(llvm::ArrayRef<PolicyInfo> policies,
              llvm::ArrayRef<uint32_t> actionScopeEntities);
+
+  /// Builds the trie specialised to the action entities of `store` (type
+  /// `Action` or `NS::Action`; see above). False, leaving it empty, if it
+  /// would list more than `maxEntries` (policy, action) pairs.
+  bool buildForActions(llvm::ArrayRef<PolicyInfo> policies,
+                       llvm::ArrayRef<uint32_t> actionScopeEntities, const FlatStore &store,
+                       size_t maxEntries);
+
+  /// lookup() on a trie built by buildForActions, for a request whose
+  /// entities are the store's own (no request entities): false, with `out`
+  /// untouched, if `action` is not one of the store's actions.
+  bool lookupAction(const World &world, uint32_t principal, uint32_t action,
+                    uint32_t resource, std::vector<uint32_t> &out) const;
 
   /// The policies whose scope holds for (principal, action, resource), each
   /// once, in no particular order, into `out` (cleared first; its capacity
@@ -110,6 +131,14 @@ private:
   uint32_t childFor(uint32_t node, EdgeKind kind, uint32_t id, Level childLevel,
                     bool isTypeNode = false);
   uint32_t anyChild(uint32_t node, Level childLevel);
+  /// Files policy `i` under each action-level node of `actionNodes` by its
+  /// principal and resource scopes, into `leaves` (by leaf node id).
+  void insertBelowAction(uint32_t i, const PolicyInfo &p, llvm::ArrayRef<uint32_t> actionNodes,
+                         std::vector<std::vector<uint32_t>> &leaves);
+  /// Lays out the leaves' lists and freezes the trie.
+  void finish(llvm::ArrayRef<PolicyInfo> policies, std::vector<std::vector<uint32_t>> &leaves,
+              bool mayRepeat);
+  void clear();
   /// The children of `node` (testing one entity) that an entity scope selects.
   void insertScope(uint32_t node, const struct EntityScopeSpec &scope, Level childLevel,
                    std::vector<uint32_t> &children);

@@ -209,6 +209,8 @@ size_t FlatStore::getMemoryUsage() const {
   bytes += descendantsOfUnrecorded.getMemorySize();
   for (const auto &entry : descendantsOfUnrecorded)
     bytes += entry.second.capacity() * sizeof(uint32_t);
+  if (actionIndex)
+    bytes += actionIndex->getMemoryUsage();
   return bytes + arena.getBytesAllocated() + symbols.getMemoryUsage();
 }
 

@@ -22,6 +22,7 @@
 #define LARCH_RUNTIME_COMPILED_FLAT_STORE_H
 
 #include "runtime/compiled/arena.h"
+#include "runtime/compiled/decision_index.h"
 #include "runtime/compiled/symbols.h"
 #include "runtime/compiled/val.h"
 #include "runtime/entity_store.h"
@@ -94,6 +95,12 @@ public:
   /// parents, which then extends these descendants' ancestors).
   llvm::ArrayRef<uint32_t> getDescendantsOfUnrecorded(uint32_t e) const;
 
+  /// The decision index specialised to this store's actions and the
+  /// policies the store was built for (DecisionIndex::buildForActions), or
+  /// null. Set once, before the store is shared.
+  const DecisionIndex *getActionIndex() const { return actionIndex.get(); }
+  void setActionIndex(std::unique_ptr<DecisionIndex> index) { actionIndex = std::move(index); }
+
   /// Bytes held by the arrays and arena (for memory reports).
   size_t getMemoryUsage() const;
 
@@ -113,6 +120,7 @@ private:
   std::vector<uint32_t> ancestors;
   llvm::DenseMap<uint32_t, std::vector<uint32_t>> descendantsOfUnrecorded;
   Arena arena; // payloads of attribute and tag values
+  std::unique_ptr<DecisionIndex> actionIndex;
 };
 
 } // namespace larch::rt

@@ -81,3 +81,98 @@ TEST(DecisionIndex, IndexedAgreesWithScanningOnEveryScopeForm) {
             (std::vector<std::string>{"any"}));
 }
 
+
+// An engine's snapshot indexes the policies once more by the store's action
+// entities (DecisionIndex::buildForActions). Random action hierarchies
+// (several levels, namespaced action types, actions only a policy names) and
+// random action scopes (any, ==, lists of actions and groups): the indexed
+// engine agrees with scanning for every (principal, action, resource), and a
+// request that gives an action parents of its own is decided by them.
+TEST(DecisionIndex, PerActionIndexAgreesWithScanningOnRandomHierarchies) {
+  uint64_t state = 12345;
+  auto below = [&](unsigned n) {
+    state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<unsigned>((state >> 33) % n);
+  };
+  size_t checked = 0;
+  for (int round = 0; round < 20; ++round) {
+    // Actions a0..a11 of `Action` or `NS::Action`; each may have up to two
+    // parents among the earlier ones (groups of groups).
+    const unsigned numActions = 12;
+    std::vector<std::string> actions;
+    for (unsigned i = 0; i < numActions; ++i)
+      actions.push_back(std::string(below(3) == 0 ? "NS::Action" : "Action") + "::\"a" +
+                        std::to_string(i) + "\"");
+    auto uidJson = [](const std::string &text) {
+      size_t sep = text.find("::\"");
+      return "{\"type\": \"" + text.substr(0, sep) + "\", \"id\": \"" +
+             text.substr(sep + 3, text.size() - sep - 4) + "\"}";
+    };
+    std::string entities = "[";
+    for (unsigned i = 0; i < numActions; ++i) {
+      if (i == numActions - 1)
+        break; // the last action is only named by policies
+      std::string parents;
+      for (unsigned k = 0; i > 0 && k < 2; ++k)
+        if (below(2)) {
+          parents += parents.empty() ? "" : ", ";
+          parents += uidJson(actions[below(i)]);
+        }
+      entities += (i ? ", " : "") + std::string("{\"uid\": ") + uidJson(actions[i]) +
+                  ", \"attrs\": {}, \"parents\": [" + parents + "]}";
+    }
+    entities += R"(, {"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": [{"type": "Group", "id": "g"}]},
+      {"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "parents": []}])";
+    std::string policies;
+    const char *principals[] = {"principal", "principal == User::\"u\"", "principal in Group::\"g\"",
+                                "principal is User"};
+    const char *resources[] = {"resource", "resource == Doc::\"d\"", "resource is Doc"};
+    for (int p = 0; p < 30; ++p) {
+      std::string action;
+      switch (below(3)) {
+      case 0:
+        action = "action";
+        break;
+      case 1:
+        action = "action == " + actions[below(numActions)];
+        break;
+      default: {
+        action = "action in [";
+        for (unsigned k = 0, n = 1 + below(3); k < n; ++k)
+          action += (k ? ", " : "") + actions[below(numActions)];
+        action += "]";
+      }
+      }
+      policies += "@id(\"p" + std::to_string(p) + "\") permit(" + principals[below(4)] + ", " +
+                  action + ", " + resources[below(3)] + ");\n";
+    }
+    Engine indexed, scanning;
+    scanning.setEvaluator(Evaluator::CompiledAllCandidates);
+    for (Engine *e : {&indexed, &scanning}) {
+      ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok) << policies;
+      ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok) << entities;
+    }
+    std::vector<std::string> askActions = actions;
+    askActions.push_back("Action::\"unnamed\"");
+    for (const char *p : {"User::\\\"u\\\"", "User::\\\"v\\\"", "Group::\\\"g\\\""})
+      for (const std::string &a : askActions)
+        for (const char *r : {"Doc::\\\"d\\\"", "Doc::\\\"e\\\""}) {
+          std::string escaped = a;
+          escaped.replace(escaped.find('"'), 1, "\\\"");
+          escaped.replace(escaped.rfind('"'), 1, "\\\"");
+          std::string line = request(p, escaped, r);
+          ASSERT_EQ(satisfied(indexed, line), satisfied(scanning, line))
+              << line << "\n" << policies << entities;
+          ++checked;
+        }
+    // The last action has no entity in the store: a request may give it
+    // parents, which its `in` scopes then follow.
+    std::string last = actions.back(), group = actions[below(numActions - 1)];
+    std::string line = R"({"principal": {"type": "User", "id": "u"}, "action": )" +
+                       uidJson(last) + R"(, "resource": {"type": "Doc", "id": "d"}, "entities": [{"uid": )" +
+                       uidJson(last) + R"(, "attrs": {}, "parents": [)" + uidJson(group) + "]}]}";
+    ASSERT_EQ(satisfied(indexed, line), satisfied(scanning, line)) << line << "\n" << policies;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 20u * (3 * 13 * 2 + 1));
+}

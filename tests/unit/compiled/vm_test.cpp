@@ -525,7 +525,7 @@ namespace {
 
 struct PolicyCounts {
   size_t requests = 0, evaluations = 0, agreed = 0, errors = 0, messagesCompared = 0,
-         messagesEqual = 0;
+         messagesEqual = 0, byActionLookups = 0;
   std::vector<std::string> failures, messageDiffs;
 };
 
@@ -556,7 +556,13 @@ void runCorpusFile(const std::string &root, const std::string &path, PolicyCount
   std::vector<reference::PolicyInstance> policies = reference::collectStaticPolicies(c.loaded.set);
   runtime::EntityView view(*c.store);
   scratch.reserveFor(*program);
-  std::vector<uint32_t> candidates;
+  std::vector<uint32_t> candidates, byActionCandidates;
+  // The index specialised to the store's actions (what an Engine snapshot
+  // builds) must list the same candidates.
+  rt::DecisionIndex byAction;
+  if (!byAction.buildForActions(program->getPolicies(), program->getActionScopeEntities(),
+                                *compiled.flat, SIZE_MAX))
+    note(counts.failures, path + ": the per-action index was not built");
 
   size_t index = 0;
   for (const json::Json &r : t["requests"]) {
@@ -578,6 +584,13 @@ void runCorpusFile(const std::string &root, const std::string &path, PolicyCount
     program->getIndex().lookup(world, prepared.getPrincipal(), prepared.getAction(),
                                prepared.getResource(), candidates);
     std::sort(candidates.begin(), candidates.end());
+    if (byAction.lookupAction(world, prepared.getPrincipal(), prepared.getAction(),
+                              prepared.getResource(), byActionCandidates)) {
+      ++counts.byActionLookups;
+      std::sort(byActionCandidates.begin(), byActionCandidates.end());
+      if (byActionCandidates != candidates)
+        note(counts.failures, where + ": the per-action index lists other candidates");
+    }
     size_t nextCandidate = 0;
     llvm::ArrayRef<ir::Policy> irPolicies = module->getPolicies();
     for (uint32_t p = 0; p < irPolicies.size(); ++p) {
@@ -646,7 +659,8 @@ TEST(Vm, AgreesPolicyByPolicyOnGeneratedCorpus) {
   std::cout << "vm corpus: " << counts.requests << " requests, " << counts.evaluations
             << " policy evaluations, " << counts.agreed << " agree with the IR; "
             << counts.errors << " errors, " << counts.messagesEqual << " of "
-            << counts.messagesCompared << " messages equal the reference's ("
+            << counts.messagesCompared << " messages equal the reference's; "
+            << counts.byActionLookups << " per-action index lookups ("
             << std::chrono::duration_cast<std::chrono::milliseconds>(
                    std::chrono::steady_clock::now() - start)
                    .count()
@@ -656,6 +670,8 @@ TEST(Vm, AgreesPolicyByPolicyOnGeneratedCorpus) {
   for (const std::string &f : counts.messageDiffs)
     ADD_FAILURE() << f;
   EXPECT_GE(counts.requests, 62472u);
+  // Most corpus requests name an action of their store.
+  EXPECT_GT(counts.byActionLookups, counts.requests / 2);
   EXPECT_EQ(counts.agreed, counts.evaluations);
   EXPECT_EQ(counts.messagesEqual, counts.messagesCompared);
   EXPECT_GT(counts.messagesCompared, 0u);
