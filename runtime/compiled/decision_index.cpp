@@ -70,6 +70,7 @@ void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
 }
 
 void DecisionIndex::clear() {
+  actionNodeById.clear();
   nodes.clear();
   edges.clear();
   leafPolicies.clear();
@@ -153,11 +154,12 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
     for (uint32_t a : store.getAncestors(e))
       actionsIn[a].push_back(e);
   }
-  // Each action's node, made even for an action no policy names, so that
-  // lookupAction knows every store action.
-  llvm::DenseMap<uint32_t, uint32_t> actionNode;
+  // Each action's principal-level node, made even for an action no policy
+  // names, so that lookupAction knows every store action; found by entity id
+  // (one load, where a hashed edge costs a probe and often a cache miss).
+  actionNodeById.assign(store.getNumEntities(), None);
   for (uint32_t a : actions)
-    actionNode[a] = childFor(root, EqEdge, a, PrincipalLevel);
+    actionNodeById[a] = newNode(PrincipalLevel);
 
   std::vector<std::vector<uint32_t>> leaves;
   std::vector<uint32_t> matched;
@@ -170,7 +172,7 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
       auto [it, added] = lastPolicy.try_emplace(a, i);
       if (added || it->second != i) {
         it->second = i;
-        matched.push_back(actionNode[a]);
+        matched.push_back(actionNodeById[a]);
       }
     };
     if (p.action.op == ActionScopeSpec::Op::Any) {
@@ -179,7 +181,7 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
     } else {
       for (uint32_t e : actionScopeEntities.slice(p.action.first, p.action.count)) {
         if (p.action.op == ActionScopeSpec::Op::Eq) {
-          if (actionNode.count(e))
+          if (e < actionNodeById.size() && actionNodeById[e] != None)
             match(e);
         } else if (auto it = actionsIn.find(e); it != actionsIn.end()) {
           for (uint32_t a : it->second)
@@ -257,11 +259,9 @@ template <unsigned L>
 
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
                                  uint32_t resource, std::vector<uint32_t> &out) const {
-  if (root == None)
+  if (action >= actionNodeById.size() || actionNodeById[action] == None)
     return false;
-  uint32_t node = findEdge(root, EqEdge, action);
-  if (node == None)
-    return false;
+  uint32_t node = actionNodeById[action];
   out.clear();
   Walk w{{}, out};
   w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
@@ -291,7 +291,8 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
 size_t DecisionIndex::getMemoryUsage() const {
   return nodes.capacity() * sizeof(Node) + edges.getMemorySize() +
          leafPolicies.capacity() * sizeof(uint32_t) +
-         edgeLabels.capacity() * sizeof(edgeLabels[0]);
+         edgeLabels.capacity() * sizeof(edgeLabels[0]) +
+         actionNodeById.capacity() * sizeof(uint32_t);
 }
 
 namespace {

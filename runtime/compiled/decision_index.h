@@ -179,6 +179,9 @@ private:
   llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> edges;
   std::vector<uint32_t> leafPolicies;
   uint32_t root = None;
+  /// buildForActions only: each store action's principal-level node by
+  /// entity id (None for other entities).
+  std::vector<uint32_t> actionNodeById;
   /// Labels of edges, for dump() only: child node -> (kind, id).
   std::vector<std::pair<uint32_t, uint64_t>> edgeLabels;
 };
