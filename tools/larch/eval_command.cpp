@@ -98,7 +98,7 @@ namespace {
 /// ignoring brackets inside strings.
 class JsonBalance {
 public:
-  void feed(const std::string &text) {
+  void feed(std::string_view text) {
     for (char c : text) {
       if (inString) {
         if (escaped)
@@ -128,17 +128,17 @@ private:
   bool escaped = false;
 };
 
-bool isBlank(const std::string &s) {
-  return s.find_first_not_of(" \t\r\n") == std::string::npos;
+bool isBlank(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
 }
 
 /// True if `line` alone is a whole request object (it has a top-level
 /// `principal`). Seen while an earlier object is still open, it means that
 /// object was truncated: the line starts a new request instead of being
 /// swallowed by the broken one.
-bool startsNewRequest(const std::string &line) {
+bool startsNewRequest(std::string_view line) {
   size_t first = line.find_first_not_of(" \t\r");
-  if (first == std::string::npos || line[first] != '{')
+  if (first == std::string_view::npos || line[first] != '{')
     return false;
   JsonBalance own;
   own.feed(line);
@@ -167,7 +167,7 @@ public:
 
   /// Decides the request `text` (which began on input line `startLine`) and
   /// queues its line. Returns false if the audit log failed (stop).
-  bool respond(const std::string &text, size_t startLine) {
+  bool respond(std::string_view text, size_t startLine) {
     return respond(text, startLine, /*isPrepared=*/false);
   }
 
@@ -176,7 +176,7 @@ public:
   /// returns false, leaving `text` to be read as the start of a longer
   /// object. One request a line, the common case, is then never scanned
   /// for brackets.
-  bool respondIfWhole(const std::string &text, size_t startLine, bool &more) {
+  bool respondIfWhole(std::string_view text, size_t startLine, bool &more) {
     if (failed || !engine.prepareJson(text, prepared))
       return false;
     more = respond(text, startLine, /*isPrepared=*/true);
@@ -184,7 +184,7 @@ public:
   }
 
 private:
-  bool respond(const std::string &text, size_t startLine, bool isPrepared) {
+  bool respond(std::string_view text, size_t startLine, bool isPrepared) {
     if (explainMode == cli::ExplainMode::Off)
       return respondOne(text, startLine, isPrepared);
     size_t mark = out.size();
@@ -205,7 +205,7 @@ private:
     return more;
   }
 
-  bool respondOne(const std::string &text, size_t startLine, bool isPrepared) {
+  bool respondOne(std::string_view text, size_t startLine, bool isPrepared) {
     if (failed)
       return false;
     bool read = isPrepared || engine.prepareJson(text, prepared);
@@ -460,7 +460,7 @@ int runEval(const std::vector<std::string> &args) {
     buffer.clear();
     balance.reset();
   };
-  auto onLine = [&](const std::string &line) {
+  auto onLine = [&](std::string_view line) {
     ++lineNo;
     if (!buffer.empty() && startsNewRequest(line))
       decide(); // the open object never closed: report it, then go on
@@ -479,7 +479,7 @@ int runEval(const std::vector<std::string> &args) {
     if (balance.isComplete())
       decide();
   };
-  std::string pending, line;
+  std::string pending;
   std::vector<char> block(1 << 16);
   while (!stop) {
     ssize_t n = ::read(STDIN_FILENO, block.data(), block.size());
@@ -491,8 +491,7 @@ int runEval(const std::vector<std::string> &args) {
     size_t begin = 0;
     for (size_t nl; !stop && (nl = pending.find('\n', begin)) != std::string::npos;
          begin = nl + 1) {
-      line.assign(pending, begin, nl - begin);
-      onLine(line);
+      onLine(std::string_view(pending).substr(begin, nl - begin));
     }
     pending.erase(0, begin);
     if (!output.endBlock())
