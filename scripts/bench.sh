@@ -9,7 +9,14 @@
 #                            (default: everything up to 1,000 policies)
 #   BENCH_MIN_TIME=seconds   per case (default 0.2)
 #   BENCH_PEERS="gdrive:5 agents:100 ..."   workloads to compare with Cedar
+#   BENCH_CPU=n              run everything pinned to CPU n (taskset): on a
+#                            shared VM whose CPUs differ in speed, this keeps
+#                            one run's figures comparable (docs/performance.md)
 set -euo pipefail
+if [ -n "${BENCH_CPU:-}" ] && [ -z "${LARCH_BENCH_PINNED:-}" ]; then
+  command -v taskset >/dev/null || { echo "bench: BENCH_CPU needs taskset" >&2; exit 2; }
+  LARCH_BENCH_PINNED=1 exec taskset -c "$BENCH_CPU" bash "$0" "$@"
+fi
 build=${1:-build}
 filter=${BENCH_FILTER:-'^(BM_ParsePolicies/(100|1000)$|BM_Load[A-Za-z]*/(10|100|1000)$|BM_EvalPaper/|BM_EvalAgents[A-Za-z]*/(10|100|1000)/)'}
 min_time=${BENCH_MIN_TIME:-0.2}
