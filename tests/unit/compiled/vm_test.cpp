@@ -676,3 +676,35 @@ TEST(Vm, AgreesPolicyByPolicyOnGeneratedCorpus) {
   EXPECT_EQ(counts.messagesEqual, counts.messagesCompared);
   EXPECT_GT(counts.messagesCompared, 0u);
 }
+
+// The per-action index lists the same candidates as the policy-only trie,
+// and over its cap it is not built: it then knows no action, so a decision
+// falls back to the policy-only trie (authorize.cpp).
+TEST(Vm, PerActionIndexAgreesAndIsSkippedOverItsCap) {
+  auto f = makeFixture("permit(principal, action, resource);\n"
+                       "permit(principal in Group::\"top\", action in Action::\"read\", resource);\n"
+                       "forbid(principal, action == Action::\"edit\", resource);\n"
+                       "permit(principal, action == Action::\"view\", resource is Photo);");
+  ASSERT_TRUE(f);
+  const rt::Program &p = *f->program;
+  rt::World world(f->prepared);
+  std::vector<uint32_t> generic, byActionList;
+  p.getIndex().lookup(world, f->prepared.getPrincipal(), f->prepared.getAction(),
+                      f->prepared.getResource(), generic);
+  std::sort(generic.begin(), generic.end());
+  EXPECT_EQ(generic, (std::vector<uint32_t>{0, 1, 3}));
+  rt::DecisionIndex byAction;
+  ASSERT_TRUE(byAction.buildForActions(p.getPolicies(), p.getActionScopeEntities(), *f->flat,
+                                       SIZE_MAX));
+  ASSERT_TRUE(byAction.lookupAction(world, f->prepared.getPrincipal(), f->prepared.getAction(),
+                                    f->prepared.getResource(), byActionList));
+  std::sort(byActionList.begin(), byActionList.end());
+  EXPECT_EQ(byActionList, generic);
+  // Three store actions (view, read, and edit, which only a policy names):
+  // 3 + 2 + 1 + 1 (policy, action) pairs, so a cap of 6 is exceeded.
+  rt::DecisionIndex capped;
+  EXPECT_FALSE(capped.buildForActions(p.getPolicies(), p.getActionScopeEntities(), *f->flat, 6));
+  EXPECT_FALSE(capped.lookupAction(world, f->prepared.getPrincipal(), f->prepared.getAction(),
+                                   f->prepared.getResource(), byActionList));
+  EXPECT_TRUE(capped.buildForActions(p.getPolicies(), p.getActionScopeEntities(), *f->flat, 7));
+}
