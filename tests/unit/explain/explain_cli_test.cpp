@@ -37,9 +37,13 @@ not json
 )";
 
 std::string policyFile() {
+  // One file per test: ctest runs the tests of this file in parallel, and a
+  // shared file rewritten by one could be read half-written by another.
   std::filesystem::path dir = std::filesystem::path(LARCH_BINARY_DIR) / "explain-cli-test";
   std::filesystem::create_directories(dir);
-  std::filesystem::path p = dir / "policies.cedar";
+  std::filesystem::path p =
+      dir / (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
+             ".cedar");
   std::ofstream(p) << Policies;
   return p.string();
 }
