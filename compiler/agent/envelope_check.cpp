@@ -29,12 +29,6 @@ bool checkTime(const std::string &text, const std::string &path, int64_t &millis
   return parseTime(text, millis, why) || fail(error, path, why);
 }
 
-bool isActionType(std::string_view type) {
-  constexpr std::string_view suffix = "::Action";
-  return type == "Action" ||
-         (type.size() > suffix.size() && type.substr(type.size() - suffix.size()) == suffix);
-}
-
 bool sameEntity(const EntityRef &a, const EntityRef &b) {
   return a.type == b.type && a.id == b.id;
 }
@@ -80,7 +74,8 @@ bool checkEnvelope(const AgentEnvelope &envelope, std::string_view principalType
       std::string path = json::indexPath("agent.approval.actions", i);
       if (!checkEntity(a.actions[i], path, error))
         return false;
-      if (!isActionType(a.actions[i].type))
+      // checkEntity accepted the name, so its last segment is not empty.
+      if (!runtime::isActionType(a.actions[i].type))
         return fail(error, path,
                     entityText(a.actions[i]) +
                         " is not an action (its type must be `Action` or end in `::Action`)");

@@ -4,6 +4,7 @@
 #include "runtime/compiled/flat_store.h"
 #include "runtime/compiled/prepared_request.h"
 #include "runtime/compiled/program.h"
+#include "runtime/value.h"
 
 #include <algorithm>
 #include <cassert>
@@ -146,8 +147,7 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
   std::vector<uint32_t> actions;
   llvm::DenseMap<uint32_t, std::vector<uint32_t>> actionsIn;
   for (uint32_t e = 0; e < store.getNumEntities(); ++e) {
-    llvm::StringRef type = symbols.getType(store.getType(e));
-    if (type != "Action" && !type.endswith("::Action"))
+    if (!runtime::isActionType(symbols.getType(store.getType(e))))
       continue;
     actions.push_back(e);
     actionsIn[e].push_back(e); // `in` is reflexive
@@ -163,15 +163,16 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
 
   std::vector<std::vector<uint32_t>> leaves;
   std::vector<uint32_t> matched;
-  llvm::DenseMap<uint32_t, uint32_t> lastPolicy; // action -> last policy filed
+  // By action entity: the last policy filed under it (`in [a, b]` may name
+  // it twice).
+  std::vector<uint32_t> lastPolicy(store.getNumEntities(), None);
   size_t entries = 0;
   for (uint32_t i = 0; i < policies.size(); ++i) {
     const PolicyInfo &p = policies[i];
     matched.clear();
     auto match = [&](uint32_t a) {
-      auto [it, added] = lastPolicy.try_emplace(a, i);
-      if (added || it->second != i) {
-        it->second = i;
+      if (lastPolicy[a] != i) {
+        lastPolicy[a] = i;
         matched.push_back(actionNodeById[a]);
       }
     };
