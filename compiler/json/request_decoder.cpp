@@ -954,20 +954,21 @@ bool RequestDecoder::Impl::decodeExtension(dom::element e, schema::ExtensionKind
   if (!checkUnwalked(e))
     return false;
   dom::object o = getObject(e);
-  dom::element fa = e, fn, arg;
+  dom::object fa = o; // `{"__extn": {"fn", ...}}` or `{"fn", ...}`
   if (std::optional<dom::key_value_pair> kv = singleField(o)) {
     if (sameText(kv->key, "__expr"))
       return bail();
     if (sameText(kv->key, "__extn") && isObject(kv->value))
-      fa = kv->value;
+      fa = getObject(kv->value);
   }
   // A typed call checks the argument count, which a constructor's one
   // `arg` always passes; its argument is then read as a plain value.
-  if (getField(fa, "fn", fn) && isString(fn)) {
-    if (getField(fa, "arg", arg))
-      return callConstructor(getString(fn), arg, v);
-    if (getField(fa, "args", arg) && arg.type() == ET::ARRAY)
-      return callOffset(getString(fn), arg, /*typed=*/true, nullptr, v);
+  ExtnFields f = getExtnFields(fa);
+  if (f.hasFn && isString(f.fn)) {
+    if (f.hasArg)
+      return callConstructor(getString(f.fn), f.arg, v);
+    if (f.hasArgs && f.args.type() == ET::ARRAY)
+      return callOffset(getString(f.fn), f.args, /*typed=*/true, nullptr, v);
   }
   return bail();
 }
