@@ -333,16 +333,16 @@ std::string Program::dump() const {
     case Opcode::LessEqK:
     case Opcode::GreaterK:
     case Opcode::GreaterEqK:
-      os << 'k' << in.a << "  ; ";
-      printVal(os, constants[in.a], symbols);
-      break;
     case Opcode::EqKBr:
     case Opcode::NotEqKBr:
     case Opcode::LessKBr:
     case Opcode::LessEqKBr:
     case Opcode::GreaterKBr:
     case Opcode::GreaterEqKBr:
-      os << 'k' << in.a << " @" << in.b << "  ; ";
+      os << 'k' << in.a;
+      if (isBranchingComparison(in.op))
+        os << " @" << in.b;
+      os << "  ; ";
       printVal(os, constants[in.a], symbols);
       break;
     case Opcode::Like:

@@ -214,7 +214,9 @@ private:
     if (read) {
       // Only a record says how long the evaluation took.
       bool timed = format == OutputFormat::Record || log;
-      auto begin = timed ? std::chrono::steady_clock::now() : std::chrono::steady_clock::time_point();
+      std::chrono::steady_clock::time_point begin;
+      if (timed)
+        begin = std::chrono::steady_clock::now();
       if (explainMode != cli::ExplainMode::Off)
         engine.explain(prepared, scratch, why);
       else
