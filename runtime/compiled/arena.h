@@ -87,6 +87,8 @@ private:
   size_t nextSlab;
 };
 
+/// Sorts and de-duplicates `elems` in place (compareVals) and returns the
+/// canonical Set over the first unique elements.
 Val makeSet(Val *elems, uint32_t n);
 /// Sorts `fields` by key; returns null-kind false and sets `dupKey` if a key
 /// repeats, else the canonical Record.
