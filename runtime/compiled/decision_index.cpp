@@ -96,9 +96,65 @@ void DecisionIndex::insertBelowAction(uint32_t i, const PolicyInfo &p,
   }
 }
 
+void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
+  const uint32_t size = static_cast<uint32_t>(nodes.size());
+  std::vector<std::vector<uint32_t>> kids(size);
+  for (uint32_t c = 0; c < size; ++c)
+    if (edgeLabels[c].first != None)
+      kids[edgeLabels[c].first].push_back(c);
+  // New ids in depth-first preorder, the order a lookup visits them, one
+  // subtree at a time: the root's children's, then each store action's.
+  std::vector<uint32_t> newId(size, None), order, stack;
+  order.reserve(size);
+  auto place = [&](uint32_t top) {
+    if (newId[top] != None)
+      return;
+    stack.push_back(top);
+    while (!stack.empty()) {
+      uint32_t n = stack.back();
+      stack.pop_back();
+      newId[n] = static_cast<uint32_t>(order.size());
+      order.push_back(n);
+      for (auto c = kids[n].rbegin(); c != kids[n].rend(); ++c)
+        stack.push_back(*c);
+    }
+  };
+  place(root);
+  for (uint32_t a : actionNodeById)
+    if (a != None)
+      place(a);
+  assert(order.size() == size && "every node hangs from the root or an action");
+  std::vector<Node> movedNodes(size);
+  std::vector<std::pair<uint32_t, uint64_t>> movedLabels(size);
+  std::vector<std::vector<uint32_t>> movedLeaves(size);
+  leaves.resize(size);
+  for (uint32_t old = 0; old < size; ++old) {
+    uint32_t to = newId[old];
+    movedNodes[to] = nodes[old];
+    if (movedNodes[to].any != None)
+      movedNodes[to].any = newId[movedNodes[to].any];
+    auto [parent, key] = edgeLabels[old];
+    if (parent != None) {
+      parent = newId[parent];
+      if (key != UINT64_MAX)
+        key = edgeKey(parent, static_cast<EdgeKind>((key >> 32) & 3),
+                      static_cast<uint32_t>(key));
+    }
+    movedLabels[to] = {parent, key};
+    movedLeaves[to] = std::move(leaves[old]);
+  }
+  nodes = std::move(movedNodes);
+  edgeLabels = std::move(movedLabels);
+  leaves = std::move(movedLeaves);
+  root = newId[root];
+  for (uint32_t &a : actionNodeById)
+    if (a != None)
+      a = newId[a];
+}
+
 void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
                            std::vector<std::vector<uint32_t>> &leaves, bool mayRepeat) {
-  leaves.resize(nodes.size());
+  relayout(leaves);
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     if (nodes[n].level != LeafLevel)
       continue;

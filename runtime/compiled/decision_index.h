@@ -135,6 +135,10 @@ private:
   /// principal and resource scopes, into `leaves` (by leaf node id).
   void insertBelowAction(uint32_t i, const PolicyInfo &p, llvm::ArrayRef<uint32_t> actionNodes,
                          std::vector<std::vector<uint32_t>> &leaves);
+  /// Renumbers the nodes so that each lookup's nodes, and (laid out after
+  /// it) their leaves' lists, sit together in memory: at 10,000 policies a
+  /// lookup otherwise misses the cache on almost every node.
+  void relayout(std::vector<std::vector<uint32_t>> &leaves);
   /// Lays out the leaves' lists and freezes the trie.
   void finish(llvm::ArrayRef<PolicyInfo> policies, std::vector<std::vector<uint32_t>> &leaves,
               bool mayRepeat);
