@@ -285,8 +285,11 @@ template <unsigned L>
 [[gnu::always_inline]] inline void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
   if constexpr (L == LeafLevel) {
-    w.out.insert(w.out.end(), leafPolicies.begin() + n.first,
-                 leafPolicies.begin() + n.first + n.count);
+    // One push_back each: leaves are short, and vector::insert's call to
+    // memmove (or resize's to memset) cost more than the copy.
+    const uint32_t *from = leafPolicies.data() + n.first;
+    for (uint32_t k = 0; k < n.count; ++k)
+      w.out.push_back(from[k]);
     w.duplicates |= n.multiAction;
   } else {
     const Walk::Probe &p = w.probe[L];
