@@ -1,9 +1,9 @@
 //===- support/same_bytes.h - Equality of short byte strings ------*- C++ -*-===//
 //
-// Names, keys and ids on the request path are short (most under 16 bytes),
-// and comparing them through the C library's memcmp costs a call and its
-// dispatch each time; these compare short strings with two overlapping word
-// loads inside their bounds and leave longer ones to memcmp.
+// Names, keys, ids and the strings policies compare are short (most under
+// 32 bytes), and comparing them through the C library's memcmp costs a call
+// and its dispatch each time; these compare short strings with overlapping
+// word loads inside their bounds and leave longer ones to memcmp.
 //
 //===----------------------------------------------------------------------===//
 
@@ -30,9 +30,12 @@ inline bool sameBytes(const char *a, const char *b, size_t n) {
     return w;
   };
   if (n >= 8) {
-    if (n > 16)
+    if (n > 32)
       return std::memcmp(a, b, n) == 0;
-    return ((load8(a) ^ load8(b)) | (load8(a + n - 8) ^ load8(b + n - 8))) == 0;
+    uint64_t d = (load8(a) ^ load8(b)) | (load8(a + n - 8) ^ load8(b + n - 8));
+    if (n > 16)
+      d |= (load8(a + 8) ^ load8(b + 8)) | (load8(a + n - 16) ^ load8(b + n - 16));
+    return d == 0;
   }
   if (n >= 4)
     return ((load4(a) ^ load4(b)) | (load4(a + n - 4) ^ load4(b + n - 4))) == 0;

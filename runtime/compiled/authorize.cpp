@@ -34,7 +34,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
     scratch.epoch = 1;
   }
   World world(request);
-  std::vector<uint32_t> &candidates = scratch.candidates;
+  CandidateList &candidates = scratch.candidates;
   bool checkScope = mode == CandidateMode::AllPolicies;
   if (checkScope) {
     candidates.resize(program.getPolicies().size());

@@ -230,6 +230,7 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
       if (lastPolicy[a] != i) {
         lastPolicy[a] = i;
         matched.push_back(actionNodeById[a]);
+        ++nodes[actionNodeById[a]].count;
       }
     };
     if (p.action.op == ActionScopeSpec::Op::Any) {
@@ -285,11 +286,11 @@ template <unsigned L>
 [[gnu::always_inline]] inline void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
   if constexpr (L == LeafLevel) {
-    // One push_back each: leaves are short, and vector::insert's call to
-    // memmove (or resize's to memset) cost more than the copy.
+    // A plain loop: leaves are short, and a call to memmove cost more than
+    // the copy.
     const uint32_t *from = leafPolicies.data() + n.first;
     for (uint32_t k = 0; k < n.count; ++k)
-      w.out.push_back(from[k]);
+      *w.out++ = from[k];
     w.duplicates |= n.multiAction;
   } else {
     const Walk::Probe &p = w.probe[L];
@@ -318,30 +319,34 @@ template <unsigned L>
 }
 
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
-                                 uint32_t resource, std::vector<uint32_t> &out) const {
+                                 uint32_t resource, CandidateList &out) const {
   if (action >= actionNodeById.size() || actionNodeById[action] == None)
     return false;
   uint32_t node = actionNodeById[action];
-  out.clear();
-  Walk w{{}, out};
+  out.resize_for_overwrite(nodes[node].count);
+  Walk w{{}, out.data()};
   w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
   w.probe[ResourceLevel] = {resource, world.getType(resource), world.getAncestors(resource)};
   visit<PrincipalLevel>(node, w);
   assert(!w.duplicates && "a policy is filed once per action");
+  out.truncate(static_cast<size_t>(w.out - out.data()));
   return true;
 }
 
 void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t action,
-                           uint32_t resource, std::vector<uint32_t> &out) const {
+                           uint32_t resource, CandidateList &out) const {
   out.clear();
   if (root == None)
     return;
+  // Each leaf is reached at most once, so all leaves' lists bound the result.
+  out.resize_for_overwrite(leafPolicies.size());
   // ORDER Level: the request feature each level tests.
-  Walk w{{}, out};
+  Walk w{{}, out.data()};
   const uint32_t entities[3] = {action, principal, resource};
   for (unsigned l = 0; l < 3; ++l)
     w.probe[l] = {entities[l], world.getType(entities[l]), world.getAncestors(entities[l])};
   visit<ActionLevel>(root, w);
+  out.truncate(static_cast<size_t>(w.out - out.data()));
   if (w.duplicates) {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());

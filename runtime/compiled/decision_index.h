@@ -38,6 +38,7 @@
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/SmallVector.h"
 
 #include <cstdint>
 #include <string>
@@ -49,6 +50,10 @@ class World;
 class SymbolTable;
 class FlatStore;
 struct PolicyInfo;
+
+/// A lookup's candidate policies. A SmallVector so that a lookup can size
+/// it without zeroing (resize_for_overwrite) and write through a pointer.
+using CandidateList = llvm::SmallVector<uint32_t, 0>;
 
 class DecisionIndex {
 public:
@@ -68,13 +73,13 @@ public:
   /// entities are the store's own (no request entities): false, with `out`
   /// untouched, if `action` is not one of the store's actions.
   bool lookupAction(const World &world, uint32_t principal, uint32_t action,
-                    uint32_t resource, std::vector<uint32_t> &out) const;
+                    uint32_t resource, CandidateList &out) const;
 
   /// The policies whose scope holds for (principal, action, resource), each
   /// once, in no particular order, into `out` (cleared first; its capacity
   /// is reused).
   void lookup(const World &world, uint32_t principal, uint32_t action,
-              uint32_t resource, std::vector<uint32_t> &out) const;
+              uint32_t resource, CandidateList &out) const;
 
   /// A readable dump of the trie, for `larch compile --dump` and tests.
   std::string dump(llvm::ArrayRef<PolicyInfo> policies,
@@ -104,7 +109,9 @@ private:
     bool hasEq = false, hasIn = false, hasIs = false;
     /// Child for scope `Any`; for an `is T` sub-node, the `is T` child.
     uint32_t any = None;
-    /// Leaf only: getLeafPolicies()[first, first + count).
+    /// Leaf: getLeafPolicies()[first, first + count). A store action's
+    /// principal-level node (buildForActions): `count` is the number of
+    /// policies filed below it, the most one lookup there can return.
     uint32_t first = 0, count = 0;
     /// Leaf only: it lists a policy scoped to several actions, which other
     /// leaves of one lookup may list too.
@@ -158,7 +165,8 @@ private:
       llvm::ArrayRef<uint32_t> ancestors;
     };
     Probe probe[3]; // ORDER Level
-    std::vector<uint32_t> &out;
+    /// Where the next candidate goes; the caller sized the list for them all.
+    uint32_t *out;
     bool duplicates = false;
   };
   /// Visits `node`, a node of level L (or an `is T` sub-node of it); the

@@ -14,6 +14,7 @@
 #define LARCH_RUNTIME_COMPILED_SCRATCH_H
 
 #include "runtime/compiled/arena.h"
+#include "runtime/compiled/decision_index.h"
 #include "runtime/compiled/val.h"
 
 #include <cstdint>
@@ -46,7 +47,7 @@ public:
   void reserveFor(const Program &program);
 
   // Decision state (authorize.cpp).
-  std::vector<uint32_t> candidates;
+  CandidateList candidates;
   std::vector<uint32_t> reasons;
   std::vector<PolicyErrorRec> errors;
   /// Explanations (docs/explain.md): while `recordOutcomes` is set, decide

@@ -1,6 +1,7 @@
 // Val ordering, equality and canonical construction (see val.h, arena.h).
 #include "runtime/compiled/arena.h"
 #include "runtime/compiled/val.h"
+#include "support/same_bytes.h"
 
 #include <algorithm>
 
@@ -66,7 +67,7 @@ bool equalVals(const Val &a, const Val &b) {
   case Kind::Entity:
     return a.entity == b.entity;
   case Kind::String:
-    return a.getString() == b.getString();
+    return sameText(a.getString(), b.getString());
   case Kind::Set:
   case Kind::Record:
   case Kind::IpAddr:

@@ -18,6 +18,7 @@
 #include "runtime/compiled/vm.h"
 
 #include "runtime/like_match.h"
+#include "support/same_bytes.h"
 
 #include "runtime/compiled/builtins/builtins.h"
 #include "runtime/value.h"
@@ -54,11 +55,14 @@ bool matchLike(llvm::StringRef text, const PatternRef &pattern,
                llvm::ArrayRef<int16_t> units) {
   switch (pattern.shape) {
   case PatternRef::Shape::Exact:
-    return text == pattern.literal;
-  case PatternRef::Shape::PrefixSuffix:
+    return sameText(text, pattern.literal);
+  case PatternRef::Shape::PrefixSuffix: {
+    const size_t prefix = pattern.prefixLength, suffix = pattern.literal.size() - prefix;
     return text.size() >= pattern.literal.size() &&
-           text.startswith(pattern.literal.take_front(pattern.prefixLength)) &&
-           text.endswith(pattern.literal.drop_front(pattern.prefixLength));
+           sameBytes(text.data(), pattern.literal.data(), prefix) &&
+           sameBytes(text.data() + text.size() - suffix, pattern.literal.data() + prefix,
+                     suffix);
+  }
   case PatternRef::Shape::General:
     break;
   }

@@ -556,7 +556,7 @@ void runCorpusFile(const std::string &root, const std::string &path, PolicyCount
   std::vector<reference::PolicyInstance> policies = reference::collectStaticPolicies(c.loaded.set);
   runtime::EntityView view(*c.store);
   scratch.reserveFor(*program);
-  std::vector<uint32_t> candidates, byActionCandidates;
+  rt::CandidateList candidates, byActionCandidates;
   // The index specialised to the store's actions (what an Engine snapshot
   // builds) must list the same candidates.
   rt::DecisionIndex byAction;
@@ -688,11 +688,11 @@ TEST(Vm, PerActionIndexAgreesAndIsSkippedOverItsCap) {
   ASSERT_TRUE(f);
   const rt::Program &p = *f->program;
   rt::World world(f->prepared);
-  std::vector<uint32_t> generic, byActionList;
+  rt::CandidateList generic, byActionList;
   p.getIndex().lookup(world, f->prepared.getPrincipal(), f->prepared.getAction(),
                       f->prepared.getResource(), generic);
   std::sort(generic.begin(), generic.end());
-  EXPECT_EQ(generic, (std::vector<uint32_t>{0, 1, 3}));
+  EXPECT_EQ(generic, (rt::CandidateList{0, 1, 3}));
   rt::DecisionIndex byAction;
   ASSERT_TRUE(byAction.buildForActions(p.getPolicies(), p.getActionScopeEntities(), *f->flat,
                                        SIZE_MAX));
