@@ -42,7 +42,9 @@ passes and reports:
   latency     p50/p90/p99 of one library call, `Engine::decide` on a prepared
               request with a reused scratch (steady clock around each call),
               and of decoding the request line then deciding it
-              (`Engine::prepareJson` + `decide`, what `larch eval` does)
+              (`Engine::prepareJson` + `decide`, what `larch eval` does);
+              and the timer's floor, an empty interval sampled the same way,
+              which every sample includes
   throughput  library calls per second on one thread, by CPU time and by wall
               clock, over passes without per-call timing; and request lines
               decoded, decided and printed per second (no I/O)
@@ -235,6 +237,17 @@ int runBench(const std::vector<std::string> &args) {
     unreadable += requests[i].ok() ? 0 : 1;
   }
 
+  // The timer's own floor: the same sampling around no call at all. Each
+  // sample below includes it (about 30 ns where the clock is a virtual
+  // machine's), so it is reported beside them, not subtracted.
+  std::vector<double> floorNs;
+  floorNs.reserve(lines.size());
+  for (size_t i = 0; i < lines.size(); ++i) {
+    auto s = Clock::now();
+    auto e = Clock::now();
+    floorNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
+  }
+
   // Timed passes: one steady-clock sample per call; allocations counted
   // around the calls only.
   std::vector<double> libraryNs, jsonNs;
@@ -287,6 +300,7 @@ int runBench(const std::vector<std::string> &args) {
   const double linesPerSecond = lineCpu > 0 ? decisions / lineCpu : 0;
   const uint64_t rssEnd = procStatusBytes("VmRSS"), hwm = procStatusBytes("VmHWM");
 
+  const Percentiles timer = percentiles(std::move(floorNs));
   const Percentiles lib = percentiles(std::move(libraryNs));
   const Percentiles js = percentiles(std::move(jsonNs));
   const double allocsPerDecision = double(allocations) / decisions;
@@ -307,6 +321,7 @@ int runBench(const std::vector<std::string> &args) {
          {{"rss_start", rssStart}, {"rss_policies", rssPolicies}, {"rss_loaded", rssLoaded},
           {"rss_end", rssEnd}, {"hwm", hwm}, {"per_policy", bytesPerPolicy}}},
         {"decide", percentilesJson(lib)},
+        {"timer_floor", percentilesJson(timer)},
         {"decode_and_decide", percentilesJson(js)},
         {"throughput_per_second",
          {{"cpu", perSecondCpu}, {"wall", perSecondWall}, {"lines_cpu", linesPerSecond}}},
@@ -335,6 +350,8 @@ int runBench(const std::vector<std::string> &args) {
     std::cout << "decide       p50 " << formatNs(lib.p50) << "  p90 " << formatNs(lib.p90)
               << "  p99 " << formatNs(lib.p99) << "  mean " << formatNs(lib.mean)
               << "  (library call, prepared request)\n";
+    std::cout << "timer        p50 " << formatNs(timer.p50) << "  p99 " << formatNs(timer.p99)
+              << "  (an empty interval of the same clock, included in every sample)\n";
     std::cout << "line         p50 " << formatNs(js.p50) << "  p90 " << formatNs(js.p90)
               << "  p99 " << formatNs(js.p99) << "  (request line decoded, then decided)\n";
     std::snprintf(buf, sizeof buf,
