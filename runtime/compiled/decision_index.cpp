@@ -329,6 +329,8 @@ bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_
   w.probe[ResourceLevel] = {resource, world.getType(resource), world.getAncestors(resource)};
   visit<PrincipalLevel>(node, w);
   assert(!w.duplicates && "a policy is filed once per action");
+  // Each policy filed under the action reaches one leaf below it.
+  assert(w.out <= out.data() + nodes[node].count && "the bound holds");
   out.truncate(static_cast<size_t>(w.out - out.data()));
   return true;
 }
