@@ -66,8 +66,8 @@ cpu_best_of_3() {
 status=0
 printf 'Cedar: @cedar-policy/cedar-wasm %s (node %s); %s requests, %s passes; times per decision\n' \
   "$cedar_version" "$(node --version)" "$requests" "$passes"
-printf '%-14s %9s %12s %12s %14s %12s %12s %12s %10s %s\n' workload policies larch_p50 larch_p99 \
-  eval_dec/s cedar_p50 cedar_p99 cedar_noent p50_ratio agreement
+printf '%-14s %9s %12s %12s %8s %14s %12s %12s %12s %10s %s\n' workload policies larch_p50 larch_p99 \
+  timer eval_dec/s cedar_p50 cedar_p99 cedar_noent p50_ratio agreement
 for w in "${workloads[@]}"; do
   scenario=${w%%:*}
   size=${w#*:}
@@ -107,17 +107,22 @@ for w in "${workloads[@]}"; do
     const l = JSON.parse(fs.readFileSync(lb, "utf8"));
     const c = JSON.parse(fs.readFileSync(cb, "utf8"));
     const us = (ns) => (ns / 1000).toFixed(ns < 10000 ? 2 : 1) + " us";
+    // Larch figures in whole nanoseconds: at 0.01 us they would hide
+    // differences of up to 10%.
+    const ns = (v) => (v < 10000 ? Math.round(v) + " ns" : us(v));
+    const timer = l.timer_floor ? ns(l.timer_floor.p50_ns) : "-";
     if (c.failure) { console.log(name.padEnd(14), "cedar failed:", JSON.stringify(c.failure)); process.exit(0); }
     const evalRate = Number(evalCpu) > 0 ? Math.round(Number(requests) / Number(evalCpu)) : 0;
     const ratio = c.cedar.p50_ns / l.decide.p50_ns;
     const agreement = c.disagree === 0 ? `all ${c.agree} agree`
       : `${c.disagree} DISAGREE, first: ${JSON.stringify(c.first_mismatch)}`;
-    console.log(name.padEnd(14), String(l.policies).padStart(9), us(l.decide.p50_ns).padStart(12),
-      us(l.decide.p99_ns).padStart(12), String(evalRate).padStart(14), us(c.cedar.p50_ns).padStart(12),
+    console.log(name.padEnd(14), String(l.policies).padStart(9), ns(l.decide.p50_ns).padStart(12),
+      ns(l.decide.p99_ns).padStart(12), timer.padStart(8), String(evalRate).padStart(14), us(c.cedar.p50_ns).padStart(12),
       us(c.cedar.p99_ns).padStart(12), us(c.cedar.no_entities_p50_ns).padStart(12), (ratio.toFixed(2) + "x").padStart(10), agreement);
   ' "$dir/larch-bench.json" "$dir/cedar-bench.json" "$eval_cpu" "$eval_lines" "$w"
 done
-echo "larch_p50/p99: Engine::decide (library call on a prepared request, compiled evaluator); eval_dec/s: larch eval, JSON"
+echo "larch_p50/p99: Engine::decide (library call on a prepared request, compiled evaluator), timed one call"
+echo "at a time: each sample includes the clock's own floor, the \`timer\` column (an empty interval); eval_dec/s: larch eval, JSON"
 echo "lines in and out, one thread, by CPU time (best of 3, start-up and loading subtracted); cedar:"
 echo "statefulIsAuthorized with a preparsed policy set; cedar_noent: the same call with no entities"
 echo "(not a valid decision: the cost without handing entities to WebAssembly); p50_ratio = cedar p50"
