@@ -6,6 +6,8 @@
 #include "runtime/compiled/program.h"
 #include "runtime/value.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cassert>
 
@@ -96,12 +98,17 @@ void DecisionIndex::insertBelowAction(uint32_t i, const PolicyInfo &p,
   }
 }
 
-void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
-  const uint32_t size = static_cast<uint32_t>(nodes.size());
-  std::vector<std::vector<uint32_t>> kids(size);
-  for (uint32_t c = 0; c < size; ++c)
+std::vector<std::vector<uint32_t>> DecisionIndex::getChildren() const {
+  std::vector<std::vector<uint32_t>> kids(nodes.size());
+  for (uint32_t c = 0; c < nodes.size(); ++c)
     if (edgeLabels[c].first != None)
       kids[edgeLabels[c].first].push_back(c);
+  return kids;
+}
+
+void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
+  const uint32_t size = static_cast<uint32_t>(nodes.size());
+  const std::vector<std::vector<uint32_t>> kids = getChildren();
   // New ids in depth-first preorder, the order a lookup visits them, one
   // subtree at a time: the root's children's, then each store action's.
   std::vector<uint32_t> newId(size, None), order, stack;
@@ -259,10 +266,10 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
 }
 
 void DecisionIndex::freeze() {
-  std::vector<std::vector<uint32_t>> keyed(nodes.size());
-  for (uint32_t c = 0; c < nodes.size(); ++c)
-    if (edgeLabels[c].first != None && edgeLabels[c].second != UINT64_MAX)
-      keyed[edgeLabels[c].first].push_back(c);
+  // Each node's keyed children (an `any` child's label has no key).
+  std::vector<std::vector<uint32_t>> keyed = getChildren();
+  for (std::vector<uint32_t> &kids : keyed)
+    llvm::erase_if(kids, [&](uint32_t c) { return edgeLabels[c].second == UINT64_MAX; });
   llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> big;
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     Node &node = nodes[n];
@@ -420,12 +427,8 @@ void DecisionIndex::dumpNode(uint32_t node, unsigned depth,
 std::string DecisionIndex::dump(llvm::ArrayRef<PolicyInfo> policies,
                                 const SymbolTable &symbols) const {
   std::string out = "index";
-  std::vector<std::vector<uint32_t>> kids(nodes.size());
-  for (uint32_t c = 0; c < nodes.size(); ++c)
-    if (edgeLabels[c].first != None)
-      kids[edgeLabels[c].first].push_back(c);
   if (root != None)
-    dumpNode(root, 0, policies, symbols, kids, out);
+    dumpNode(root, 0, policies, symbols, getChildren(), out);
   else
     out += "\n";
   return out;

@@ -142,6 +142,8 @@ private:
   /// principal and resource scopes, into `leaves` (by leaf node id).
   void insertBelowAction(uint32_t i, const PolicyInfo &p, llvm::ArrayRef<uint32_t> actionNodes,
                          std::vector<std::vector<uint32_t>> &leaves);
+  /// Each node's children (`any` and keyed), by node id, in creation order.
+  std::vector<std::vector<uint32_t>> getChildren() const;
   /// Renumbers the nodes so that each lookup's nodes, and (laid out after
   /// it) their leaves' lists, sit together in memory: at 10,000 policies a
   /// lookup otherwise misses the cache on almost every node.

@@ -81,7 +81,6 @@ TEST(DecisionIndex, IndexedAgreesWithScanningOnEveryScopeForm) {
             (std::vector<std::string>{"any"}));
 }
 
-
 // An engine's snapshot indexes the policies once more by the store's action
 // entities (DecisionIndex::buildForActions). Random action hierarchies
 // (several levels, namespaced action types, actions only a policy names) and
