@@ -3,17 +3,17 @@
 // the agent-tools example.
 #include "testlib/corpus.h"
 #include "testlib/run_cli.h"
+#include "unit/audit/audit_test_util.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
 #include <set>
 #include <sstream>
 
 namespace {
 
+using larch::audit::testutil::TempDir;
 using larch::testlib::CliRun;
 
 const char *const Policies = R"(@id("approved-writes")
@@ -36,16 +36,12 @@ const char *const Requests =
 not json
 )";
 
-std::string policyFile() {
-  // One file per test: ctest runs the tests of this file in parallel, and a
-  // shared file rewritten by one could be read half-written by another.
-  std::filesystem::path dir = std::filesystem::path(LARCH_BINARY_DIR) / "explain-cli-test";
-  std::filesystem::create_directories(dir);
-  std::filesystem::path p =
-      dir / (std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()) +
-             ".cedar");
-  std::ofstream(p) << Policies;
-  return p.string();
+/// The policies, written into `dir`. One directory per test: ctest runs the
+/// tests of this file in parallel, and a shared file rewritten by one could
+/// be read half-written by another.
+std::string policyFile(const TempDir &dir) {
+  larch::audit::testutil::writeFile(dir.file("p.cedar"), Policies);
+  return dir.file("p.cedar");
 }
 
 std::vector<std::string> lines(const std::string &text) {
@@ -59,7 +55,8 @@ std::vector<std::string> lines(const std::string &text) {
 } // namespace
 
 TEST(ExplainCli, JsonMemberOnEachDecisionLine) {
-  std::string policies = policyFile();
+  TempDir dir;
+  std::string policies = policyFile(dir);
   CliRun r = larch::testlib::runLarch(
       "eval --format decision --explain --policies " + policies, Requests);
   EXPECT_EQ(r.exitCode, 1); // the last request cannot be read
@@ -93,7 +90,8 @@ TEST(ExplainCli, JsonMemberOnEachDecisionLine) {
 }
 
 TEST(ExplainCli, ReadableTextOnStderr) {
-  std::string policies = policyFile();
+  TempDir dir;
+  std::string policies = policyFile(dir);
   CliRun r = larch::testlib::runLarch(
       "eval --format decision --explain=text --policies " + policies, Requests);
   EXPECT_NE(r.out.find("request 1 (line 1): deny, forbidden; 2 of 3 policies were candidates\n"
@@ -119,7 +117,8 @@ TEST(ExplainCli, ReadableTextOnStderr) {
 }
 
 TEST(ExplainCli, EnginesAndRecords) {
-  std::string policies = policyFile();
+  TempDir dir;
+  std::string policies = policyFile(dir);
   std::string first = lines(Requests)[0] + "\n";
   CliRun all = larch::testlib::runLarch(
       "eval --explain --engine all-candidates --policies " + policies, first);
@@ -182,15 +181,14 @@ TEST(ExplainCli, AgreesWithTheDecisionsOfTheExample) {
 }
 
 TEST(ExplainCli, UnlessAndScopesInTheTextForm) {
-  std::filesystem::path dir = std::filesystem::path(LARCH_BINARY_DIR) / "explain-cli-test";
-  std::filesystem::create_directories(dir);
-  std::string path = (dir / "unless.cedar").string();
-  std::ofstream(path) << R"(@id("office-hours")
+  TempDir dir;
+  std::string path = dir.file("unless.cedar");
+  larch::audit::testutil::writeFile(path, R"(@id("office-hours")
 forbid(principal, action, resource)
 unless { context.weekday && context.hour < 18 };
 @id("admins")
 permit(principal in Group::"admins", action, resource);
-)";
+)");
   std::string request =
       R"({"principal":{"type":"User","id":"bob"},"action":{"type":"Action","id":"read"},"resource":{"type":"Doc","id":"d"},"context":{"weekday":true,"hour":9}})"
       "\n";

@@ -2,24 +2,26 @@
 // requests decide, the library path allocates nothing, the percentiles are
 // ordered, and the timer's floor is reported beside them.
 #include "testlib/run_cli.h"
+#include "unit/audit/audit_test_util.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <filesystem>
-#include <fstream>
-
 namespace {
 
+using larch::audit::testutil::TempDir;
 using larch::testlib::CliRun;
 
-std::string writeFile(const std::string &name, const std::string &text) {
-  std::filesystem::path dir = std::filesystem::path(LARCH_BINARY_DIR) / "bench-command-test" /
-                              ::testing::UnitTest::GetInstance()->current_test_info()->name();
-  std::filesystem::create_directories(dir);
-  std::filesystem::path p = dir / name;
-  std::ofstream(p) << text;
-  return p.string();
+/// `larch bench --json` on these files, written to a fresh directory.
+CliRun runBench(const std::string &options, const std::string &policies,
+                const std::string &entities, const std::string &requests) {
+  TempDir dir;
+  larch::audit::testutil::writeFile(dir.file("p.cedar"), policies);
+  larch::audit::testutil::writeFile(dir.file("e.json"), entities);
+  larch::audit::testutil::writeFile(dir.file("r.jsonl"), requests);
+  return larch::testlib::runLarch("bench --json " + options + " --policies " +
+                                  dir.file("p.cedar") + " --entities " + dir.file("e.json") +
+                                  " --requests " + dir.file("r.jsonl"));
 }
 
 const char *const Policies = R"(permit(principal, action == Action::"read", resource)
@@ -43,9 +45,7 @@ TEST(BenchCommand, ReportsTheDecisionMixAndNoAllocations) {
   // forbid (`risk` is a string), which leaves the permit to allow.
   std::string requests = request("open", "10") + request("open", "90") +
                          request("closed", "10") + request("open", "\"high\"");
-  CliRun r = larch::testlib::runLarch(
-      "bench --json --passes 2 --policies " + writeFile("p.cedar", Policies) + " --entities " +
-      writeFile("e.json", Entities) + " --requests " + writeFile("r.jsonl", requests));
+  CliRun r = runBench("--passes 2", Policies, Entities, requests);
   ASSERT_EQ(r.exitCode, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["policies"], 2);
@@ -66,9 +66,7 @@ TEST(BenchCommand, ReportsTheDecisionMixAndNoAllocations) {
 
 TEST(BenchCommand, CountsUnreadableRequestsAndSaysSoInItsExitCode) {
   std::string requests = request("open", "10") + "{\"principal\": 3}\n";
-  CliRun r = larch::testlib::runLarch(
-      "bench --json --passes 1 --policies " + writeFile("p.cedar", Policies) + " --entities " +
-      writeFile("e.json", Entities) + " --requests " + writeFile("r.jsonl", requests));
+  CliRun r = runBench("--passes 1", Policies, Entities, requests);
   EXPECT_NE(r.exitCode, 0) << r.out;
   nlohmann::json j = nlohmann::json::parse(r.out.substr(0, r.out.find('\n')));
   EXPECT_EQ(j["mix"]["unreadable"], 1);
