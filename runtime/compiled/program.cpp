@@ -8,6 +8,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "runtime/compiled/program.h"
+#include "runtime/compiled/guards.h"
 
 #include "runtime/value.h"
 
@@ -231,6 +232,7 @@ std::string Program::formatConstant(const Val &v) const {
 std::string Program::dump() const {
   std::string out;
   llvm::raw_string_ostream os(out);
+  static const char *const VarNames[] = {"principal", "action", "resource", "context"};
   os << "constants:\n";
   for (size_t i = 0; i < constants.size(); ++i) {
     os << "  k" << i << " = ";
@@ -271,6 +273,19 @@ std::string Program::dump() const {
     os << ", ";
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
+    if (i < entries.size() && entries[i].guardTests) {
+      static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">="};
+      os << "    guard";
+      for (unsigned k = 0; k < entries[i].guardTests; ++k) {
+        const GuardTest &t = guards[i].tests[k];
+        os << (k ? " &&" : "") << ' ' << VarNames[t.var] << '.' << symbols.getAttr(t.attr);
+        if (t.nested)
+          os << '.' << symbols.getAttr(t.attr2);
+        os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+        printVal(os, t.constant, symbols);
+      }
+      os << (entries[i].guardIsWhole ? " (whole condition)" : "") << '\n';
+    }
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))
@@ -278,7 +293,6 @@ std::string Program::dump() const {
          << " bytes " << c.range.begin << ".." << c.range.end << '\n';
   }
   os << "code:\n";
-  static const char *const VarNames[] = {"principal", "action", "resource", "context"};
   for (size_t pc = 0; pc < code.size(); ++pc) {
     const Insn &in = code[pc];
     os << "  " << llvm::right_justify(std::to_string(pc), 4) << "  "
@@ -399,6 +413,7 @@ void Program::buildEntries() {
     e.codeEnd = policies[i].codeEnd;
     e.isForbid = policies[i].isForbid;
   }
+  findGuards(*this);
 }
 
 } // namespace larch::rt

@@ -285,7 +285,32 @@ struct PolicyEntry {
   uint32_t bodyEntry = 0;
   uint32_t codeEnd = 0;
   bool isForbid = false;
+  /// Its guard (guards.h): how many tests, and whether they are the whole
+  /// condition.
+  uint8_t guardTests = 0;
+  bool guardIsWhole = false;
 };
+static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line");
+
+/// A policy guard's test (guards.h): `var.attr op constant` or
+/// `var.attr.attr2 op constant`.
+struct GuardTest {
+  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq };
+  /// A Long for Eq and NotEq; a Long, datetime or duration otherwise.
+  Val constant;
+  uint32_t attr = 0;
+  uint32_t attr2 = 0;
+  uint8_t var = 0; // VarKind
+  Op op = Op::Eq;
+  bool nested = false; // attr2 of the record in attr
+};
+
+/// A policy's guard: its first PolicyEntry::guardTests comparisons.
+struct alignas(64) PolicyGuard {
+  static constexpr unsigned MaxTests = 2;
+  GuardTest tests[MaxTests];
+};
+static_assert(sizeof(PolicyGuard) == 64, "a guard is one cache line");
 
 class Program {
 public:
@@ -306,9 +331,14 @@ public:
   DecisionIndex &getIndex() { return index; }
   const DecisionIndex &getIndex() const { return index; }
 
-  /// Packs getPolicies() into getEntries(); call once the code is emitted.
+  /// Packs getPolicies() into getEntries() and finds their guards
+  /// (guards.h); call once the code is emitted.
   void buildEntries();
   llvm::ArrayRef<PolicyEntry> getEntries() const { return entries; }
+  std::vector<PolicyEntry> &getMutableEntries() { return entries; }
+  /// Each policy's guard (guards.h), filled with the entries.
+  std::vector<PolicyGuard> &getGuards() { return guards; }
+  llvm::ArrayRef<PolicyGuard> getGuards() const { return guards; }
 
   /// Every policy's conjuncts (PolicyInfo::firstConjunct).
   std::vector<ConjunctInfo> &getConjuncts() { return conjuncts; }
@@ -360,6 +390,7 @@ private:
   SymbolTable symbols;
   std::vector<PolicyInfo> policies;
   std::vector<PolicyEntry> entries;
+  std::vector<PolicyGuard> guards;
   std::vector<ConjunctInfo> conjuncts;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;

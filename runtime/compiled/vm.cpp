@@ -17,6 +17,8 @@
 
 #include "runtime/compiled/vm.h"
 
+#include "runtime/compiled/guards.h"
+
 #include "runtime/like_match.h"
 #include "support/same_bytes.h"
 
@@ -410,49 +412,48 @@ struct Machine {
       sp[-1] = Val::boolean(r);
       LARCH_DISPATCH();
     }
-    case Opcode::EqK:
-    L_EqK:
-    case Opcode::NotEqK:
-    L_NotEqK:
-    case Opcode::EqKBr:
-    L_EqKBr:
-    case Opcode::NotEqKBr:
-    L_NotEqKBr: {
-      bool equal = in.op == Opcode::EqK || in.op == Opcode::EqKBr;
-      bool r = equalVals(sp[-1], constants[in.a]) == equal;
-      if (!isBranchingComparison(in.op))
-        sp[-1] = Val::boolean(r);
-      else if (!branchIfFalse(r, in.b))
-        --sp;
-      LARCH_DISPATCH();
-    }
-    case Opcode::LessK:
-    L_LessK:
-    case Opcode::LessEqK:
-    L_LessEqK:
-    case Opcode::GreaterK:
-    L_GreaterK:
-    case Opcode::GreaterEqK:
-    L_GreaterEqK:
-    case Opcode::LessKBr:
-    L_LessKBr:
-    case Opcode::LessEqKBr:
-    L_LessEqKBr:
-    case Opcode::GreaterKBr:
-    L_GreaterKBr:
-    case Opcode::GreaterEqKBr:
-    L_GreaterEqKBr: {
-      Val &x = sp[-1];
-      const Val &y = constants[in.a];
-      if (!comparable(x, y))
-        return compareError(x, y);
-      bool r = orderedWithConstant(in.op, x.i, y.i);
-      if (!isBranchingComparison(in.op))
-        x = Val::boolean(r);
-      else if (!branchIfFalse(r, in.b))
-        --sp;
-      LARCH_DISPATCH();
-    }
+    // Comparisons with a constant: one handler per opcode, its operator and
+    // whether it branches fixed at compile time. In one shared handler
+    // those were branches on the opcode, which mispredicted as the opcode
+    // changed from one instruction to the next.
+#define LARCH_EQ_K(OP, EQUAL, BRANCH)                                            \
+  case Opcode::OP:                                                               \
+  L_##OP: {                                                                      \
+    bool r = equalVals(sp[-1], constants[in.a]) == (EQUAL);                      \
+    if (!(BRANCH))                                                               \
+      sp[-1] = Val::boolean(r);                                                  \
+    else if (!branchIfFalse(r, in.b))                                            \
+      --sp;                                                                      \
+    LARCH_DISPATCH();                                                            \
+  }
+      LARCH_EQ_K(EqK, true, false)
+      LARCH_EQ_K(NotEqK, false, false)
+      LARCH_EQ_K(EqKBr, true, true)
+      LARCH_EQ_K(NotEqKBr, false, true)
+#undef LARCH_EQ_K
+#define LARCH_ORDER_K(OP, BRANCH)                                                \
+  case Opcode::OP:                                                               \
+  L_##OP: {                                                                      \
+    Val &x = sp[-1];                                                             \
+    const Val &y = constants[in.a];                                              \
+    if (!comparable(x, y))                                                       \
+      return compareError(x, y);                                                 \
+    bool r = orderedWithConstant(Opcode::OP, x.i, y.i);                          \
+    if (!(BRANCH))                                                               \
+      x = Val::boolean(r);                                                       \
+    else if (!branchIfFalse(r, in.b))                                            \
+      --sp;                                                                      \
+    LARCH_DISPATCH();                                                            \
+  }
+      LARCH_ORDER_K(LessK, false)
+      LARCH_ORDER_K(LessEqK, false)
+      LARCH_ORDER_K(GreaterK, false)
+      LARCH_ORDER_K(GreaterEqK, false)
+      LARCH_ORDER_K(LessKBr, true)
+      LARCH_ORDER_K(LessEqKBr, true)
+      LARCH_ORDER_K(GreaterKBr, true)
+      LARCH_ORDER_K(GreaterEqKBr, true)
+#undef LARCH_ORDER_K
     case Opcode::In:
     L_In: {
       const Val &x = sp[-2], &y = sp[-1];
@@ -610,13 +611,32 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
                                   bool checkScope, const World &world, EvalScratch &scratch) {
   const Machine machine(program, world, scratch);
   const PolicyEntry *entries = program.getEntries().data();
+  const PolicyGuard *guards = program.getGuards().data();
   const bool record = scratch.recordOutcomes;
+  // The variables' attributes, for the guards (ORDER VarKind).
+  const PreparedRequest &request = world.getRequest();
+  llvm::ArrayRef<Field> varAttrs[4] = {world.getAttrs(request.getPrincipal()),
+                                       world.getAttrs(request.getAction()),
+                                       world.getAttrs(request.getResource()),
+                                       {}};
+  if (request.getContext().kind == Kind::Record)
+    varAttrs[static_cast<unsigned>(VarKind::Context)] = request.getContext().getRecord();
   CandidateTally tally;
   EvalError error;
   for (uint32_t p : candidates) {
     const PolicyEntry &entry = entries[p];
+    // A guard stands for the code after the scope, so only when the index
+    // has already tested the scope.
+    GuardVerdict verdict = GuardVerdict::Unknown;
+    if (entry.guardTests && !checkScope)
+      verdict = testGuard(guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
     PolicyOutcome outcome =
-        run(machine, checkScope ? entry.scopeEntry : entry.bodyEntry, error);
+        verdict == GuardVerdict::Satisfied      ? PolicyOutcome::Satisfied
+        : verdict == GuardVerdict::NotSatisfied ? PolicyOutcome::NotSatisfied
+                                                : run(machine,
+                                                      checkScope ? entry.scopeEntry
+                                                                 : entry.bodyEntry,
+                                                      error);
     if (record) // explanations only (docs/explain.md)
       scratch.outcomes.push_back(static_cast<uint8_t>(outcome));
     switch (outcome) {

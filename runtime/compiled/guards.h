@@ -1,0 +1,76 @@
+//===- runtime/compiled/guards.h - Policy guards tested without the VM -----===//
+//
+// Phase: runtime (load time and evaluation).
+//
+// Most policies begin with a comparison of a variable's attribute with a
+// constant (`resource.sensitivity <= 2 && context.risk < 80`,
+// `context.agent.delegation_depth > 4`). A guard is up to two such leading
+// comparisons, read back from the policy's code at load time. A decision
+// tests a candidate's guard in place, without a call into the interpreter
+// and its chain of dispatch jumps: when a comparison is false, or the guard
+// is the whole condition and holds, the guard decides the policy. Anything
+// else (an attribute missing, a value of another kind, more conditions
+// after the guard) runs the policy's code as before, which tests the same
+// comparisons again and so decides exactly as without the guard.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef LARCH_RUNTIME_COMPILED_GUARDS_H
+#define LARCH_RUNTIME_COMPILED_GUARDS_H
+
+#include "runtime/compiled/program.h"
+#include "runtime/compiled/val.h"
+
+#include "llvm/ADT/ArrayRef.h"
+
+#include <cstdint>
+#include <vector>
+
+namespace larch::rt {
+
+/// What a guard says of its policy.
+enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied };
+
+/// Reads each policy's guard from its code into `guards` (one per policy)
+/// and records its size in the policy's entry (PolicyEntry::guardTests,
+/// guardIsWhole). Call after Program::buildEntries.
+void findGuards(Program &program);
+
+/// The guard's verdict, given the attributes of each variable (ORDER
+/// VarKind; empty when a variable has none).
+inline GuardVerdict testGuard(const PolicyGuard &g, unsigned count, bool whole,
+                              const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+  for (unsigned k = 0; k < count; ++k) {
+    const GuardTest &t = g.tests[k];
+    const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
+    if (f && t.nested)
+      f = f->kind == Kind::Record ? findFieldByKey(f->getRecord(), t.attr2) : nullptr;
+    if (!f)
+      return GuardVerdict::Unknown; // the code words the error
+    const int64_t x = f->i, y = t.constant.i;
+    bool holds;
+    switch (t.op) {
+    case GuardTest::Op::Eq:
+    case GuardTest::Op::NotEq:
+      // Values of different kinds are unequal (never an error).
+      holds = (f->kind == Kind::Long && x == y) == (t.op == GuardTest::Op::Eq);
+      break;
+    default:
+      if (f->kind != t.constant.kind)
+        return GuardVerdict::Unknown; // a type error
+      holds = t.op == GuardTest::Op::Less     ? x < y
+              : t.op == GuardTest::Op::LessEq ? x <= y
+              : t.op == GuardTest::Op::Greater ? x > y
+                                               : x >= y;
+      break;
+    }
+    // `&&` stops at the first false operand: nothing after it can err.
+    if (!holds)
+      return GuardVerdict::NotSatisfied;
+  }
+  return whole ? GuardVerdict::Satisfied : GuardVerdict::Unknown;
+}
+
+} // namespace larch::rt
+
+#endif // LARCH_RUNTIME_COMPILED_GUARDS_H

@@ -1,0 +1,150 @@
+// Tests of policy guards (runtime/compiled/guards.h): which leading
+// comparisons become a policy's guard (read from `larch compile --dump`'s
+// text), and decisions through guards agreeing with the reference evaluator
+// and the all-candidates mode (which never uses them) where a guard cannot
+// decide: attributes missing, values of another kind, a nested attribute
+// of an entity, an error after a true test, none after a false one.
+#include "compiler/codegen/compile_program.h"
+#include "compiler/ir/lower.h"
+#include "compiler/policy_loader.h"
+#include "larch/engine.h"
+
+#include <gtest/gtest.h>
+
+#include <string>
+#include <vector>
+
+using namespace larch;
+
+namespace {
+
+const char *const Entities = R"([
+  {"uid": {"type": "User", "id": "u"},
+   "attrs": {"level": 3, "name": "u", "boss": {"__entity": {"type": "User", "id": "b"}}},
+   "parents": []},
+  {"uid": {"type": "User", "id": "b"}, "attrs": {"level": 9}, "parents": []},
+  {"uid": {"type": "Doc", "id": "d"}, "attrs": {"sensitivity": 2, "label": "x"}, "parents": []},
+  {"uid": {"type": "Doc", "id": "bare"}, "attrs": {}, "parents": []}
+])";
+
+/// The guard lines of the policies' dump, one per policy ("-" for none).
+std::vector<std::string> guardLines(const std::string &policies) {
+  SourceManager sm;
+  DiagnosticEngine diags;
+  LoadedPolicies loaded;
+  EXPECT_TRUE(loadPolicyText("g.cedar", policies, sm, loaded, diags, LoadOptions()));
+  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
+  std::unique_ptr<rt::Program> program =
+      module ? codegen::compileProgram(*module, diags) : nullptr;
+  EXPECT_TRUE(program) << formatDiagnostics(diags.getDiagnostics(), sm);
+  if (!program)
+    return {};
+  std::string dump = program->dump();
+  std::vector<std::string> out;
+  size_t at = 0;
+  while ((at = dump.find('\n', at)) != std::string::npos) {
+    ++at;
+    size_t end = dump.find('\n', at);
+    std::string line = dump.substr(at, end - at);
+    if (line.rfind("  ", 0) == 0 && line.find(": permit `") != std::string::npos)
+      out.push_back("-");
+    if (line.rfind("    guard ", 0) == 0)
+      out.back() = line.substr(10);
+  }
+  return out;
+}
+
+std::string request(const std::string &principal, const std::string &resource,
+                    const std::string &context) {
+  return R"({"principal":{"type":"User","id":")" + principal +
+         R"("},"action":{"type":"Action","id":"a"},"resource":{"type":"Doc","id":")" +
+         resource + R"("},"context":)" + context + "}";
+}
+
+} // namespace
+
+TEST(Guards, LeadingComparisonsWithConstantsBecomeTheGuard) {
+  std::vector<std::string> got = guardLines(R"(
+permit(principal, action, resource) when { resource.sensitivity <= 2 && context.risk < 80 };
+permit(principal, action, resource) when { context.agent.depth > 4 };
+permit(principal, action, resource) when { resource.sensitivity >= 2 } unless { context.ok };
+permit(principal, action, resource) when { context.a == 1 && context.b != 2 && context.c < 3 };
+permit(principal, action, resource) when { context.s == "x" };
+permit(principal, action, resource) when { context.s like "x*" && context.risk < 80 };
+permit(principal, action, resource) when { context.risk < 80 && context.s like "x*" };
+permit(principal, action, resource) when { context.t < context.u };
+permit(principal, action, resource) when { !(context.risk < 80) };
+permit(principal, action, resource) when { context.now < datetime("2024-01-01") };
+permit(principal, action, resource) when { context.risk < 80 || context.risk > 90 };
+)");
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
+                     "context.agent.depth > 4 (whole condition)",
+                     "resource.sensitivity >= 2",
+                     "context.a == 1 && context.b != 2",
+                     "-", // equality with a string compares contents
+                     "-", // `like` first
+                     "context.risk < 80",
+                     "-", // no constant
+                     "context.risk >= 80 (whole condition)", // `!` folded into the test
+                     "context.now < datetime(\"1970-01-01\").offset(duration(\"1704067200000ms\")) "
+                     "(whole condition)",
+                     "-", // `||`
+                 }));
+}
+
+TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
+  const std::string policies = R"(
+@id("sens") permit(principal, action, resource) when { resource.sensitivity <= 2 && context.risk < 80 };
+@id("nest") forbid(principal, action, resource) when { context.agent.depth > 4 };
+@id("boss") permit(principal, action, resource) when { principal.boss.level > 5 };
+@id("lvl") permit(principal, action, resource) when { principal.level == 3 };
+@id("neq") forbid(principal, action, resource) when { principal.level != 3 && context.risk > 10 };
+@id("rest") permit(principal, action, resource) when { context.risk < 50 && context.x.y == 1 };
+@id("time") forbid(principal, action, resource) when { context.now > datetime("2024-06-01") };
+@id("tail") permit(principal, action, resource) when { context.risk < 50 && context.s like "a*" };
+)";
+  const std::vector<std::string> contexts = {
+      R"({"risk": 5, "agent": {"depth": 1}, "x": {"y": 1}, "s": "b"})",
+      R"({"risk": 90, "agent": {"depth": 7}})",                    // false first, then x errs: not reached
+      R"({"risk": 20, "agent": {"depth": "deep"}, "x": {"y": 2}})", // wrong kind: type error
+      R"({"risk": "high", "agent": {}})",                          // wrong kind, missing nested
+      R"({"agent": 3})",                                           // risk missing, agent not a record
+      R"({"risk": 20, "x": 1})",                                   // x.y of a long: error after a true test
+      R"({"risk": 1, "now": {"__extn": {"fn": "datetime", "arg": "2025-01-01"}}})",
+      R"({"risk": 1, "now": 7})",                                  // datetime compared with a long
+      R"({"risk": 1, "agent": {"depth": 5}, "x": {"y": true}, "s": "ab"})", // == with a bool: false
+  };
+  std::vector<Engine> engines(3);
+  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
+                                  Evaluator::Reference};
+  for (int e = 0; e < 3; ++e) {
+    engines[e].setEvaluator(evaluators[e]);
+    ASSERT_TRUE(engines[e].loadPolicyText("g.cedar", policies).ok);
+    ASSERT_TRUE(engines[e].loadEntitiesJson("e.json", Entities).ok);
+  }
+  int checked = 0;
+  for (const char *principal : {"u", "b", "nobody"})
+    for (const char *resource : {"d", "bare", "gone"})
+      for (const std::string &context : contexts) {
+        std::string line = request(principal, resource, context);
+        std::string want = engines[2].authorizeJson(line).toJson();
+        EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
+        EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
+        ++checked;
+      }
+  EXPECT_EQ(checked, 81);
+  // Spot checks, so that agreement is not agreement on nothing.
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
+  EXPECT_TRUE(d.allowed);
+  // `boss` reads an entity's attribute through an entity: its code decides.
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"sens", "boss", "lvl", "rest"}));
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].policy, "time"); // no context.now
+  d = engines[0].authorizeJson(request("u", "d", contexts[5]));
+  ASSERT_EQ(d.errors.size(), 4u); // nest, rest, time, tail
+  EXPECT_EQ(d.errors[1].policy, "rest"); // after its true guard test
+  d = engines[0].authorizeJson(request("u", "d", contexts[2]));
+  ASSERT_FALSE(d.errors.empty());
+  EXPECT_EQ(d.errors[0].policy, "nest");
+}
