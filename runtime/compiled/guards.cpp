@@ -44,6 +44,30 @@ bool fitsGuard(GuardTest::Op op, const Val &k) {
   return k.kind == Kind::Long || k.kind == Kind::Datetime || k.kind == Kind::Duration;
 }
 
+/// Most instructions followed to see where a value goes (a chain of
+/// memoised `&&` operands is a few MemoPut and BrFalse long).
+constexpr unsigned MaxFollowed = 16;
+
+/// Whether a false value at `pc` ends the policy: from there the code only
+/// stores it (MemoPut), branches on it (BrFalse, taken) or returns it.
+bool falseEndsPolicy(llvm::ArrayRef<Insn> code, uint32_t pc, uint32_t ret) {
+  for (unsigned step = 0; step < MaxFollowed && pc <= ret; ++step) {
+    switch (code[pc].op) {
+    case Opcode::MemoPut:
+      ++pc;
+      break;
+    case Opcode::BrFalse:
+      pc = code[pc].a;
+      break;
+    case Opcode::Return:
+      return pc == ret;
+    default:
+      return false;
+    }
+  }
+  return false;
+}
+
 } // namespace
 
 void findGuards(Program &program) {
@@ -58,36 +82,71 @@ void findGuards(Program &program) {
     assert(code[ret].op == Opcode::Return && "a policy's code ends in its Return");
     unsigned n = 0;
     bool whole = false;
-    // Pairs of (attribute load, comparison with a constant) from the body's
-    // start: a comparison that branches must branch to the Return (false
-    // ends the policy); one that does not must be the policy's value.
-    for (uint32_t pc = e.bodyEntry; n < PolicyGuard::MaxTests && pc + 1 < ret; pc += 2) {
-      const Insn &load = code[pc], &compare = code[pc + 1];
+    uint32_t pc = e.bodyEntry;
+    while (n < PolicyGuard::MaxTests) {
+      // A memoised value is the one its code computes: test as on a miss.
+      while (pc < ret && code[pc].op == Opcode::MemoGet)
+        ++pc;
+      if (pc + 1 >= ret)
+        break;
+      // The test: a variable's attribute (or `has`), then what is done with it.
       GuardTest t;
-      if (load.op == Opcode::VarAttr) {
+      const Insn &load = code[pc];
+      uint32_t next = pc + 1;
+      std::optional<uint32_t> branch; // a fused comparison's false target
+      if (load.op == Opcode::VarHas) {
         t.var = static_cast<uint8_t>(load.b);
         t.attr = load.a;
-      } else if (load.op == Opcode::VarAttr2) {
-        t.var = load.c;
-        t.attr = load.a;
-        t.attr2 = load.b;
-        t.nested = true;
+        t.op = GuardTest::Op::Has;
+      } else {
+        if (load.op == Opcode::VarAttr) {
+          t.var = static_cast<uint8_t>(load.b);
+          t.attr = load.a;
+        } else if (load.op == Opcode::VarAttr2) {
+          t.var = load.c;
+          t.attr = load.a;
+          t.attr2 = load.b;
+          t.nested = true;
+        } else {
+          break;
+        }
+        const Insn &test = code[next++];
+        std::optional<GuardTest::Op> op = getGuardOp(test.op);
+        if (test.op == Opcode::Has && !t.nested) {
+          t.op = GuardTest::Op::Has;
+          t.attr2 = test.a;
+          t.nested = true;
+        } else if (test.op == Opcode::Like) {
+          t.op = GuardTest::Op::Like;
+          t.pattern = test.a;
+        } else if (op && fitsGuard(*op, constants[test.a])) {
+          t.op = *op;
+          t.constant = constants[test.a];
+          if (isBranchingComparison(test.op))
+            branch = test.b;
+        } else {
+          break;
+        }
+      }
+      // False must end the policy; true goes on to the next test (after
+      // being stored for other policies, perhaps), or is the policy's value.
+      while (!branch && next < ret && code[next].op == Opcode::MemoPut)
+        ++next;
+      if (branch) {
+        if (!falseEndsPolicy(code, *branch, ret))
+          break;
+        pc = next;
+      } else if (next == ret) {
+        whole = true;
+      } else if (code[next].op == Opcode::BrFalse &&
+                 falseEndsPolicy(code, code[next].a, ret)) {
+        pc = next + 1;
       } else {
         break;
       }
-      std::optional<GuardTest::Op> op = getGuardOp(compare.op);
-      if (!op || !fitsGuard(*op, constants[compare.a]))
-        break;
-      const bool branches = isBranchingComparison(compare.op);
-      if (branches ? compare.b != ret : pc + 2 != ret)
-        break;
-      t.op = *op;
-      t.constant = constants[compare.a];
       guards[p].tests[n++] = t;
-      if (!branches) {
-        whole = true;
+      if (whole)
         break;
-      }
     }
     e.guardTests = static_cast<uint8_t>(n);
     e.guardIsWhole = whole;

@@ -2,22 +2,23 @@
 //
 // Phase: runtime (load time and evaluation).
 //
-// Most policies begin with a comparison of a variable's attribute with a
-// constant (`resource.sensitivity <= 2 && context.risk < 80`,
-// `context.agent.delegation_depth > 4`). A guard is up to two such leading
-// comparisons, read back from the policy's code at load time. A decision
-// tests a candidate's guard in place, without a call into the interpreter
-// and its chain of dispatch jumps: when a comparison is false, or the guard
-// is the whole condition and holds, the guard decides the policy. Anything
-// else (an attribute missing, a value of another kind, more conditions
-// after the guard) runs the policy's code as before, which tests the same
-// comparisons again and so decides exactly as without the guard.
+// Most policies begin with a test of a variable's attribute: a comparison
+// with a constant (`resource.sensitivity <= 2 && context.risk < 80`,
+// `context.agent.delegation_depth > 4`), `has`, or `like`. A guard is up
+// to two such leading tests, read back from the policy's code at load
+// time. A decision tests a candidate's guard in place, without a call into
+// the interpreter and its chain of dispatch jumps: when a test is false, or
+// the guard is the whole condition and holds, the guard decides the policy.
+// Anything else (an attribute missing, a value of another kind, more
+// conditions after the guard) runs the policy's code as before, which
+// makes the same tests again and so decides exactly as without the guard.
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef LARCH_RUNTIME_COMPILED_GUARDS_H
 #define LARCH_RUNTIME_COMPILED_GUARDS_H
 
+#include "runtime/compiled/pattern_match.h"
 #include "runtime/compiled/program.h"
 #include "runtime/compiled/val.h"
 
@@ -37,32 +38,41 @@ enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied };
 void findGuards(Program &program);
 
 /// The guard's verdict, given the attributes of each variable (ORDER
-/// VarKind; empty when a variable has none).
-inline GuardVerdict testGuard(const PolicyGuard &g, unsigned count, bool whole,
-                              const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+/// VarKind; empty when a variable has none). The context must be a record.
+inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsigned count,
+                              bool whole, const llvm::ArrayRef<Field> (&varAttrs)[4]) {
   for (unsigned k = 0; k < count; ++k) {
     const GuardTest &t = g.tests[k];
     const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
-    if (f && t.nested)
-      f = f->kind == Kind::Record ? findFieldByKey(f->getRecord(), t.attr2) : nullptr;
-    if (!f)
-      return GuardVerdict::Unknown; // the code words the error
-    const int64_t x = f->i, y = t.constant.i;
+    if (t.nested) {
+      // A missing attribute is the code's error to word; an entity's
+      // attribute is the code's to read.
+      if (!f || f->kind != Kind::Record)
+        return GuardVerdict::Unknown;
+      f = findFieldByKey(f->getRecord(), t.attr2);
+    }
     bool holds;
-    switch (t.op) {
-    case GuardTest::Op::Eq:
-    case GuardTest::Op::NotEq:
+    if (t.op == GuardTest::Op::Has) {
+      // An entity without the attribute, or without a record, has not got it.
+      holds = f != nullptr;
+    } else if (!f) {
+      return GuardVerdict::Unknown;
+    } else if (t.op == GuardTest::Op::Like) {
+      if (f->kind != Kind::String)
+        return GuardVerdict::Unknown; // a type error
+      holds = matchPattern(f->getString(), program.getPatterns()[t.pattern],
+                           program.getPattern(t.pattern));
+    } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
       // Values of different kinds are unequal (never an error).
-      holds = (f->kind == Kind::Long && x == y) == (t.op == GuardTest::Op::Eq);
-      break;
-    default:
+      holds = (f->kind == Kind::Long && f->i == t.constant.i) == (t.op == GuardTest::Op::Eq);
+    } else {
       if (f->kind != t.constant.kind)
         return GuardVerdict::Unknown; // a type error
-      holds = t.op == GuardTest::Op::Less     ? x < y
-              : t.op == GuardTest::Op::LessEq ? x <= y
-              : t.op == GuardTest::Op::Greater ? x > y
-                                               : x >= y;
-      break;
+      const int64_t x = f->i, y = t.constant.i;
+      holds = t.op == GuardTest::Op::Less       ? x < y
+              : t.op == GuardTest::Op::LessEq   ? x <= y
+              : t.op == GuardTest::Op::Greater  ? x > y
+                                                : x >= y;
     }
     // `&&` stops at the first false operand: nothing after it can err.
     if (!holds)

@@ -274,15 +274,23 @@ std::string Program::dump() const {
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
     if (i < entries.size() && entries[i].guardTests) {
-      static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">="};
+      static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">=", "has", "like"};
       os << "    guard";
       for (unsigned k = 0; k < entries[i].guardTests; ++k) {
         const GuardTest &t = guards[i].tests[k];
-        os << (k ? " &&" : "") << ' ' << VarNames[t.var] << '.' << symbols.getAttr(t.attr);
-        if (t.nested)
+        const bool has = t.op == GuardTest::Op::Has;
+        os << (k ? " &&" : "") << ' ' << VarNames[t.var];
+        if (!has || t.nested)
+          os << '.' << symbols.getAttr(t.attr);
+        if (t.nested && !has)
           os << '.' << symbols.getAttr(t.attr2);
         os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-        printVal(os, t.constant, symbols);
+        if (has)
+          os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
+        else if (t.op == GuardTest::Op::Like)
+          os << 'p' << t.pattern;
+        else
+          printVal(os, t.constant, symbols);
       }
       os << (entries[i].guardIsWhole ? " (whole condition)" : "") << '\n';
     }

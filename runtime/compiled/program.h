@@ -292,17 +292,20 @@ struct PolicyEntry {
 };
 static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line");
 
-/// A policy guard's test (guards.h): `var.attr op constant` or
-/// `var.attr.attr2 op constant`.
+/// A policy guard's test (guards.h) of `var.attr` or `var.attr.attr2`: a
+/// comparison with a constant, `has`, or `like`.
 struct GuardTest {
-  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq };
-  /// A Long for Eq and NotEq; a Long, datetime or duration otherwise.
+  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like };
+  /// A Long for Eq and NotEq; a Long, datetime or duration for the
+  /// orderings.
   Val constant;
   uint32_t attr = 0;
   uint32_t attr2 = 0;
-  uint8_t var = 0; // VarKind
+  uint32_t pattern = 0; // Like: Program::getPatterns()[pattern]
+  uint8_t var = 0;      // VarKind
   Op op = Op::Eq;
-  bool nested = false; // attr2 of the record in attr
+  /// The test is of attr2 of the record in attr (Has: whether it has attr2).
+  bool nested = false;
 };
 
 /// A policy's guard: its first PolicyEntry::guardTests comparisons.

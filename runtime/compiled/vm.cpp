@@ -18,8 +18,8 @@
 #include "runtime/compiled/vm.h"
 
 #include "runtime/compiled/guards.h"
+#include "runtime/compiled/pattern_match.h"
 
-#include "runtime/like_match.h"
 #include "support/same_bytes.h"
 
 #include "runtime/compiled/builtins/builtins.h"
@@ -48,29 +48,6 @@ bool entityScopeHolds(const EntityScopeSpec &s, uint32_t e, const World &world) 
     return world.getType(e) == s.type && world.isIn(e, s.entity);
   }
   return false;
-}
-
-/// Glob match of `like`, as reference::matchesPattern: one unit per byte or
-/// star, greedy with backtracking to the last star. With at most one star,
-/// comparing the literal bytes before and after it is the same match.
-bool matchLike(llvm::StringRef text, const PatternRef &pattern,
-               llvm::ArrayRef<int16_t> units) {
-  switch (pattern.shape) {
-  case PatternRef::Shape::Exact:
-    return sameText(text, pattern.literal);
-  case PatternRef::Shape::PrefixSuffix: {
-    const size_t prefix = pattern.prefixLength, suffix = pattern.literal.size() - prefix;
-    return text.size() >= pattern.literal.size() &&
-           sameBytes(text.data(), pattern.literal.data(), prefix) &&
-           sameBytes(text.data() + text.size() - suffix, pattern.literal.data() + prefix,
-                     suffix);
-  }
-  case PatternRef::Shape::General:
-    break;
-  }
-  return runtime::matchLikeUnits(
-      text, units.size(), [&](size_t u) { return units[u] == LikeStar; },
-      [&](size_t u) { return static_cast<unsigned char>(units[u]); });
 }
 
 /// `x op k` for the ordering instructions with a constant, fused with a
@@ -535,7 +512,7 @@ struct Machine {
       if (v.kind != Kind::String)
         return typeError(expectKind(Kind::String), v);
       v = Val::boolean(
-          matchLike(v.getString(), program.getPatterns()[in.a], program.getPattern(in.a)));
+          matchPattern(v.getString(), program.getPatterns()[in.a], program.getPattern(in.a)));
       LARCH_DISPATCH();
     }
     case Opcode::Is:
@@ -619,17 +596,19 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
                                        world.getAttrs(request.getAction()),
                                        world.getAttrs(request.getResource()),
                                        {}};
-  if (request.getContext().kind == Kind::Record)
+  // A guard stands for the code after the scope, so only when the index
+  // has already tested the scope (and reads a context that is a record).
+  const bool useGuards = !checkScope && request.getContext().kind == Kind::Record;
+  if (useGuards)
     varAttrs[static_cast<unsigned>(VarKind::Context)] = request.getContext().getRecord();
   CandidateTally tally;
   EvalError error;
   for (uint32_t p : candidates) {
     const PolicyEntry &entry = entries[p];
-    // A guard stands for the code after the scope, so only when the index
-    // has already tested the scope.
     GuardVerdict verdict = GuardVerdict::Unknown;
-    if (entry.guardTests && !checkScope)
-      verdict = testGuard(guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
+    if (entry.guardTests && useGuards)
+      verdict =
+          testGuard(program, guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
     PolicyOutcome outcome =
         verdict == GuardVerdict::Satisfied      ? PolicyOutcome::Satisfied
         : verdict == GuardVerdict::NotSatisfied ? PolicyOutcome::NotSatisfied

@@ -76,6 +76,9 @@ permit(principal, action, resource) when { context.t < context.u };
 permit(principal, action, resource) when { !(context.risk < 80) };
 permit(principal, action, resource) when { context.now < datetime("2024-01-01") };
 permit(principal, action, resource) when { context.risk < 80 || context.risk > 90 };
+permit(principal, action, resource) when { context.agent has approval && context.agent.approval.n < 3 };
+permit(principal, action, resource) when { principal has x && context.risk < 3 };
+permit(principal, action, resource) when { context.agent.approval has n };
 )");
   EXPECT_EQ(got, (std::vector<std::string>{
                      "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
@@ -83,13 +86,16 @@ permit(principal, action, resource) when { context.risk < 80 || context.risk > 9
                      "resource.sensitivity >= 2",
                      "context.a == 1 && context.b != 2",
                      "-", // equality with a string compares contents
-                     "-", // `like` first
-                     "context.risk < 80",
+                     "context.s like p0 && context.risk < 80 (whole condition)",
+                     "context.risk < 80 && context.s like p0 (whole condition)",
                      "-", // no constant
                      "context.risk >= 80 (whole condition)", // `!` folded into the test
                      "context.now < datetime(\"1970-01-01\").offset(duration(\"1704067200000ms\")) "
                      "(whole condition)",
                      "-", // `||`
+                     "context.agent has approval",
+                     "principal has x && context.risk < 3 (whole condition)",
+                     "-", // `has` of an attribute two deep
                  }));
 }
 
@@ -103,9 +109,11 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
 @id("rest") permit(principal, action, resource) when { context.risk < 50 && context.x.y == 1 };
 @id("time") forbid(principal, action, resource) when { context.now > datetime("2024-06-01") };
 @id("tail") permit(principal, action, resource) when { context.risk < 50 && context.s like "a*" };
+@id("has") permit(principal, action, resource) when { principal has level && context.agent has depth };
+@id("like") forbid(principal, action, resource) when { context.s like "*b*" && resource has label };
 )";
   const std::vector<std::string> contexts = {
-      R"({"risk": 5, "agent": {"depth": 1}, "x": {"y": 1}, "s": "b"})",
+      R"({"risk": 5, "agent": {"depth": 1}, "x": {"y": 1}, "s": "a"})",
       R"({"risk": 90, "agent": {"depth": 7}})",                    // false first, then x errs: not reached
       R"({"risk": 20, "agent": {"depth": "deep"}, "x": {"y": 2}})", // wrong kind: type error
       R"({"risk": "high", "agent": {}})",                          // wrong kind, missing nested
@@ -114,6 +122,7 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
       R"({"risk": 1, "now": {"__extn": {"fn": "datetime", "arg": "2025-01-01"}}})",
       R"({"risk": 1, "now": 7})",                                  // datetime compared with a long
       R"({"risk": 1, "agent": {"depth": 5}, "x": {"y": true}, "s": "ab"})", // == with a bool: false
+      R"({"risk": 1, "agent": {"depth": 1}, "s": 5})",              // like on a long: type error
   };
   std::vector<Engine> engines(3);
   const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
@@ -133,17 +142,20 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
         EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
         ++checked;
       }
-  EXPECT_EQ(checked, 81);
+  EXPECT_EQ(checked, 90);
   // Spot checks, so that agreement is not agreement on nothing.
   Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
   EXPECT_TRUE(d.allowed);
   // `boss` reads an entity's attribute through an entity: its code decides.
-  EXPECT_EQ(d.reasons, (std::vector<std::string>{"sens", "boss", "lvl", "rest"}));
+  EXPECT_EQ(d.reasons,
+            (std::vector<std::string>{"sens", "boss", "lvl", "rest", "tail", "has"}));
   ASSERT_EQ(d.errors.size(), 1u);
   EXPECT_EQ(d.errors[0].policy, "time"); // no context.now
   d = engines[0].authorizeJson(request("u", "d", contexts[5]));
-  ASSERT_EQ(d.errors.size(), 4u); // nest, rest, time, tail
+  ASSERT_EQ(d.errors.size(), 6u); // nest, rest, time, tail, has, like
   EXPECT_EQ(d.errors[1].policy, "rest"); // after its true guard test
+  d = engines[0].authorizeJson(request("u", "d", contexts[8]));
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"nest", "like"}));
   d = engines[0].authorizeJson(request("u", "d", contexts[2]));
   ASSERT_FALSE(d.errors.empty());
   EXPECT_EQ(d.errors[0].policy, "nest");
