@@ -121,7 +121,8 @@ void findGuards(Program &program) {
           t.pattern = test.a;
         } else if (op && fitsGuard(*op, constants[test.a])) {
           t.op = *op;
-          t.constant = constants[test.a];
+          t.value = constants[test.a].i;
+          t.kind = constants[test.a].kind;
           if (isBranchingComparison(test.op))
             branch = test.b;
         } else {
@@ -150,6 +151,9 @@ void findGuards(Program &program) {
     }
     e.guardTests = static_cast<uint8_t>(n);
     e.guardIsWhole = whole;
+    // The tests are at the body's top level: when they all hold, the stack
+    // is as at its entry, and the code from `pc` computes the rest.
+    guards[p].resume = whole ? e.bodyEntry : pc;
   }
 }
 

@@ -29,8 +29,9 @@
 
 namespace larch::rt {
 
-/// What a guard says of its policy.
-enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied };
+/// What a guard says of its policy. Holds: its tests all hold, and the
+/// policy's code goes on from PolicyGuard::resume.
+enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
 
 /// Reads each policy's guard from its code into `guards` (one per policy)
 /// and records its size in the policy's entry (PolicyEntry::guardTests,
@@ -64,11 +65,11 @@ inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsi
                            program.getPattern(t.pattern));
     } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
       // Values of different kinds are unequal (never an error).
-      holds = (f->kind == Kind::Long && f->i == t.constant.i) == (t.op == GuardTest::Op::Eq);
+      holds = (f->kind == Kind::Long && f->i == t.value) == (t.op == GuardTest::Op::Eq);
     } else {
-      if (f->kind != t.constant.kind)
+      if (f->kind != t.kind)
         return GuardVerdict::Unknown; // a type error
-      const int64_t x = f->i, y = t.constant.i;
+      const int64_t x = f->i, y = t.value;
       holds = t.op == GuardTest::Op::Less       ? x < y
               : t.op == GuardTest::Op::LessEq   ? x <= y
               : t.op == GuardTest::Op::Greater  ? x > y
@@ -78,7 +79,7 @@ inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsi
     if (!holds)
       return GuardVerdict::NotSatisfied;
   }
-  return whole ? GuardVerdict::Satisfied : GuardVerdict::Unknown;
+  return whole ? GuardVerdict::Satisfied : GuardVerdict::Holds;
 }
 
 } // namespace larch::rt

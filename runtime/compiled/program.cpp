@@ -289,10 +289,18 @@ std::string Program::dump() const {
           os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
         else if (t.op == GuardTest::Op::Like)
           os << 'p' << t.pattern;
-        else
-          printVal(os, t.constant, symbols);
+        else {
+          Val k;
+          k.kind = t.kind;
+          k.i = t.value;
+          printVal(os, k, symbols);
+        }
       }
-      os << (entries[i].guardIsWhole ? " (whole condition)" : "") << '\n';
+      if (entries[i].guardIsWhole)
+        os << " (whole condition)";
+      else
+        os << ", then @" << guards[i].resume;
+      os << '\n';
     }
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};

@@ -296,22 +296,25 @@ static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line"
 /// comparison with a constant, `has`, or `like`.
 struct GuardTest {
   enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like };
-  /// A Long for Eq and NotEq; a Long, datetime or duration for the
-  /// orderings.
-  Val constant;
-  uint32_t attr = 0;
-  uint32_t attr2 = 0;
-  uint32_t pattern = 0; // Like: Program::getPatterns()[pattern]
-  uint8_t var = 0;      // VarKind
+  /// The constant of a comparison: a Long for Eq and NotEq; a Long,
+  /// datetime or duration for the orderings (all keep their number in Val::i).
+  int64_t value = 0;
+  Kind kind = Kind::Long;
+  uint8_t var = 0; // VarKind
   Op op = Op::Eq;
   /// The test is of attr2 of the record in attr (Has: whether it has attr2).
   bool nested = false;
+  uint32_t attr = 0;
+  uint32_t attr2 = 0;
+  uint32_t pattern = 0; // Like: Program::getPatterns()[pattern]
 };
 
-/// A policy's guard: its first PolicyEntry::guardTests comparisons.
+/// A policy's guard: its first PolicyEntry::guardTests tests, and where its
+/// code goes on when they all hold (the instruction after the last).
 struct alignas(64) PolicyGuard {
   static constexpr unsigned MaxTests = 2;
   GuardTest tests[MaxTests];
+  uint32_t resume = 0;
 };
 static_assert(sizeof(PolicyGuard) == 64, "a guard is one cache line");
 

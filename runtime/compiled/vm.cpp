@@ -609,13 +609,21 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
     if (entry.guardTests && useGuards)
       verdict =
           testGuard(program, guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
-    PolicyOutcome outcome =
-        verdict == GuardVerdict::Satisfied      ? PolicyOutcome::Satisfied
-        : verdict == GuardVerdict::NotSatisfied ? PolicyOutcome::NotSatisfied
-                                                : run(machine,
-                                                      checkScope ? entry.scopeEntry
-                                                                 : entry.bodyEntry,
-                                                      error);
+    PolicyOutcome outcome;
+    switch (verdict) {
+    case GuardVerdict::Satisfied:
+      outcome = PolicyOutcome::Satisfied;
+      break;
+    case GuardVerdict::NotSatisfied:
+      outcome = PolicyOutcome::NotSatisfied;
+      break;
+    case GuardVerdict::Holds:
+      outcome = run(machine, guards[p].resume, error);
+      break;
+    case GuardVerdict::Unknown:
+      outcome = run(machine, checkScope ? entry.scopeEntry : entry.bodyEntry, error);
+      break;
+    }
     if (record) // explanations only (docs/explain.md)
       scratch.outcomes.push_back(static_cast<uint8_t>(outcome));
     switch (outcome) {

@@ -83,8 +83,8 @@ permit(principal, action, resource) when { context.agent.approval has n };
   EXPECT_EQ(got, (std::vector<std::string>{
                      "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
                      "context.agent.depth > 4 (whole condition)",
-                     "resource.sensitivity >= 2",
-                     "context.a == 1 && context.b != 2",
+                     "resource.sensitivity >= 2, then @10",
+                     "context.a == 1 && context.b != 2, then @17",
                      "-", // equality with a string compares contents
                      "context.s like p0 && context.risk < 80 (whole condition)",
                      "context.risk < 80 && context.s like p0 (whole condition)",
@@ -93,7 +93,7 @@ permit(principal, action, resource) when { context.agent.approval has n };
                      "context.now < datetime(\"1970-01-01\").offset(duration(\"1704067200000ms\")) "
                      "(whole condition)",
                      "-", // `||`
-                     "context.agent has approval",
+                     "context.agent has approval, then @57",
                      "principal has x && context.risk < 3 (whole condition)",
                      "-", // `has` of an attribute two deep
                  }));
@@ -111,6 +111,8 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
 @id("tail") permit(principal, action, resource) when { context.risk < 50 && context.s like "a*" };
 @id("has") permit(principal, action, resource) when { principal has level && context.agent has depth };
 @id("like") forbid(principal, action, resource) when { context.s like "*b*" && resource has label };
+@id("more") permit(principal, action, resource) when { context.risk < 50 && context.x.y == 1 && context.s like "a*" };
+@id("appr") forbid(principal, action, resource) when { context.agent has depth && context.agent.depth > 3 && principal.level < 5 };
 )";
   const std::vector<std::string> contexts = {
       R"({"risk": 5, "agent": {"depth": 1}, "x": {"y": 1}, "s": "a"})",
@@ -148,14 +150,14 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
   EXPECT_TRUE(d.allowed);
   // `boss` reads an entity's attribute through an entity: its code decides.
   EXPECT_EQ(d.reasons,
-            (std::vector<std::string>{"sens", "boss", "lvl", "rest", "tail", "has"}));
+            (std::vector<std::string>{"sens", "boss", "lvl", "rest", "tail", "has", "more"}));
   ASSERT_EQ(d.errors.size(), 1u);
   EXPECT_EQ(d.errors[0].policy, "time"); // no context.now
   d = engines[0].authorizeJson(request("u", "d", contexts[5]));
-  ASSERT_EQ(d.errors.size(), 6u); // nest, rest, time, tail, has, like
+  ASSERT_EQ(d.errors.size(), 8u); // all but the five that need nothing missing
   EXPECT_EQ(d.errors[1].policy, "rest"); // after its true guard test
   d = engines[0].authorizeJson(request("u", "d", contexts[8]));
-  EXPECT_EQ(d.reasons, (std::vector<std::string>{"nest", "like"}));
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"nest", "like", "appr"}));
   d = engines[0].authorizeJson(request("u", "d", contexts[2]));
   ASSERT_FALSE(d.errors.empty());
   EXPECT_EQ(d.errors[0].policy, "nest");
