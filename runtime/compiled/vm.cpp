@@ -590,25 +590,30 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
   const PolicyEntry *entries = program.getEntries().data();
   const PolicyGuard *guards = program.getGuards().data();
   const bool record = scratch.recordOutcomes;
-  // The variables' attributes, for the guards (ORDER VarKind).
-  const PreparedRequest &request = world.getRequest();
-  llvm::ArrayRef<Field> varAttrs[4] = {world.getAttrs(request.getPrincipal()),
-                                       world.getAttrs(request.getAction()),
-                                       world.getAttrs(request.getResource()),
-                                       {}};
   // A guard stands for the code after the scope, so only when the index
   // has already tested the scope (and reads a context that is a record).
+  const PreparedRequest &request = world.getRequest();
   const bool useGuards = !checkScope && request.getContext().kind == Kind::Record;
-  if (useGuards)
-    varAttrs[static_cast<unsigned>(VarKind::Context)] = request.getContext().getRecord();
+  // The variables' attributes (ORDER VarKind), found at the first guard
+  // (sets without guards do not pay for them).
+  llvm::ArrayRef<Field> varAttrs[4];
+  bool haveVarAttrs = false;
   CandidateTally tally;
   EvalError error;
   for (uint32_t p : candidates) {
     const PolicyEntry &entry = entries[p];
     GuardVerdict verdict = GuardVerdict::Unknown;
-    if (entry.guardTests && useGuards)
+    if (entry.guardTests && useGuards) {
+      if (!haveVarAttrs) {
+        varAttrs[0] = world.getAttrs(request.getPrincipal());
+        varAttrs[1] = world.getAttrs(request.getAction());
+        varAttrs[2] = world.getAttrs(request.getResource());
+        varAttrs[3] = request.getContext().getRecord();
+        haveVarAttrs = true;
+      }
       verdict =
           testGuard(program, guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
+    }
     PolicyOutcome outcome;
     switch (verdict) {
     case GuardVerdict::Satisfied:
