@@ -83,6 +83,9 @@ void findGuards(Program &program) {
     unsigned n = 0;
     bool whole = false;
     uint32_t pc = e.bodyEntry;
+    // Where the code goes on when the tests so far hold: after the last
+    // one, before the MemoGets that the next attempt skips.
+    uint32_t resume = e.bodyEntry;
     while (n < PolicyGuard::MaxTests) {
       // A memoised value is the one its code computes: test as on a miss.
       while (pc < ret && code[pc].op == Opcode::MemoGet)
@@ -146,14 +149,15 @@ void findGuards(Program &program) {
         break;
       }
       guards[p].tests[n++] = t;
+      resume = pc;
       if (whole)
         break;
     }
     e.guardTests = static_cast<uint8_t>(n);
     e.guardIsWhole = whole;
     // The tests are at the body's top level: when they all hold, the stack
-    // is as at its entry, and the code from `pc` computes the rest.
-    guards[p].resume = whole ? e.bodyEntry : pc;
+    // is as at its entry, and the code from `resume` computes the rest.
+    guards[p].resume = whole ? e.bodyEntry : resume;
   }
 }
 
