@@ -229,10 +229,48 @@ std::string Program::formatConstant(const Val &v) const {
   return out;
 }
 
+namespace {
+
+/// The variables' names, ORDER VarKind.
+const char *const VarNames[] = {"principal", "action", "resource", "context"};
+
+/// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
+/// context has x, then @12`.
+void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGuard &guard,
+                const SymbolTable &symbols) {
+  static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">=", "has", "like"};
+  os << "    guard";
+  for (unsigned k = 0; k < entry.guardTests; ++k) {
+    const GuardTest &t = guard.tests[k];
+    const bool has = t.op == GuardTest::Op::Has;
+    os << (k ? " &&" : "") << ' ' << VarNames[t.var];
+    if (!has || t.nested)
+      os << '.' << symbols.getAttr(t.attr);
+    if (t.nested && !has)
+      os << '.' << symbols.getAttr(t.attr2);
+    os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+    if (has) {
+      os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
+    } else if (t.op == GuardTest::Op::Like) {
+      os << 'p' << t.pattern;
+    } else {
+      Val constant;
+      constant.kind = t.kind;
+      constant.i = t.value;
+      printVal(os, constant, symbols);
+    }
+  }
+  if (entry.guardIsWhole)
+    os << " (whole condition)\n";
+  else
+    os << ", then @" << guard.resume << '\n';
+}
+
+} // namespace
+
 std::string Program::dump() const {
   std::string out;
   llvm::raw_string_ostream os(out);
-  static const char *const VarNames[] = {"principal", "action", "resource", "context"};
   os << "constants:\n";
   for (size_t i = 0; i < constants.size(); ++i) {
     os << "  k" << i << " = ";
@@ -273,35 +311,8 @@ std::string Program::dump() const {
     os << ", ";
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
-    if (i < entries.size() && entries[i].guardTests) {
-      static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">=", "has", "like"};
-      os << "    guard";
-      for (unsigned k = 0; k < entries[i].guardTests; ++k) {
-        const GuardTest &t = guards[i].tests[k];
-        const bool has = t.op == GuardTest::Op::Has;
-        os << (k ? " &&" : "") << ' ' << VarNames[t.var];
-        if (!has || t.nested)
-          os << '.' << symbols.getAttr(t.attr);
-        if (t.nested && !has)
-          os << '.' << symbols.getAttr(t.attr2);
-        os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-        if (has)
-          os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
-        else if (t.op == GuardTest::Op::Like)
-          os << 'p' << t.pattern;
-        else {
-          Val k;
-          k.kind = t.kind;
-          k.i = t.value;
-          printVal(os, k, symbols);
-        }
-      }
-      if (entries[i].guardIsWhole)
-        os << " (whole condition)";
-      else
-        os << ", then @" << guards[i].resume;
-      os << '\n';
-    }
+    if (i < entries.size() && entries[i].guardTests)
+      printGuard(os, entries[i], guards[i], symbols);
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))

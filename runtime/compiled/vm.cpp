@@ -605,10 +605,10 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
     GuardVerdict verdict = GuardVerdict::Unknown;
     if (entry.guardTests && useGuards) {
       if (!haveVarAttrs) {
-        varAttrs[0] = world.getAttrs(request.getPrincipal());
-        varAttrs[1] = world.getAttrs(request.getAction());
-        varAttrs[2] = world.getAttrs(request.getResource());
-        varAttrs[3] = request.getContext().getRecord();
+        varAttrs[unsigned(VarKind::Principal)] = world.getAttrs(request.getPrincipal());
+        varAttrs[unsigned(VarKind::Action)] = world.getAttrs(request.getAction());
+        varAttrs[unsigned(VarKind::Resource)] = world.getAttrs(request.getResource());
+        varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
         haveVarAttrs = true;
       }
       verdict =

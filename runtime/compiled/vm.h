@@ -38,7 +38,9 @@ struct CandidateTally {
 /// Evaluates `candidates` in order, as evaluatePolicy does each: appends the
 /// satisfied ones to scratch.reasons and the erroring ones to
 /// scratch.errors, and, while scratch.recordOutcomes, every outcome to
-/// scratch.outcomes. One loop for the whole decision.
+/// scratch.outcomes. One loop for the whole decision. Without checkScope
+/// (the index has tested the scopes), a candidate's guard (guards.h) is
+/// tested first, and the VM runs only where the guard cannot decide.
 CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_t> candidates,
                                   bool checkScope, const World &world, EvalScratch &scratch);
 
