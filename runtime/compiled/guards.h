@@ -25,7 +25,6 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
-#include <vector>
 
 namespace larch::rt {
 
