@@ -4,10 +4,8 @@
 // and the all-candidates mode (which never uses them) where a guard cannot
 // decide: attributes missing, values of another kind, a nested attribute
 // of an entity, an error after a true test, none after a false one.
-#include "compiler/codegen/compile_program.h"
-#include "compiler/ir/lower.h"
-#include "compiler/policy_loader.h"
 #include "larch/engine.h"
+#include "unit/compiled/compile_policies.h"
 
 #include <gtest/gtest.h>
 
@@ -29,17 +27,10 @@ const char *const Entities = R"([
 
 /// The guard lines of the policies' dump, one per policy ("-" for none).
 std::vector<std::string> guardLines(const std::string &policies) {
-  SourceManager sm;
-  DiagnosticEngine diags;
-  LoadedPolicies loaded;
-  EXPECT_TRUE(loadPolicyText("g.cedar", policies, sm, loaded, diags, LoadOptions()));
-  std::optional<ir::Module> module = ir::lower(loaded.set, diags);
-  std::unique_ptr<rt::Program> program =
-      module ? codegen::compileProgram(*module, diags) : nullptr;
-  EXPECT_TRUE(program) << formatDiagnostics(diags.getDiagnostics(), sm);
-  if (!program)
+  std::unique_ptr<testing_compiled::Compiled> c = testing_compiled::compile(policies);
+  if (!c->program)
     return {};
-  std::string dump = program->dump();
+  std::string dump = c->program->dump();
   std::vector<std::string> out;
   size_t at = 0;
   while ((at = dump.find('\n', at)) != std::string::npos) {

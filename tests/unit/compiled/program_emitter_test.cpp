@@ -11,6 +11,7 @@
 #include "grammar/known_functions.h"
 #include "runtime/compiled/vm.h"
 #include "runtime/extension_functions.h"
+#include "unit/compiled/compile_policies.h"
 
 #include <gtest/gtest.h>
 
@@ -21,30 +22,9 @@
 
 using namespace larch;
 namespace fs = std::filesystem;
+using larch::testing_compiled::compile;
 
 namespace {
-
-struct Compiled {
-  SourceManager sm;
-  DiagnosticEngine diags;
-  LoadedPolicies loaded;
-  std::optional<ir::Module> module;
-  std::unique_ptr<rt::Program> program;
-};
-
-std::unique_ptr<Compiled> compile(llvm::StringRef text) {
-  auto c = std::make_unique<Compiled>();
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  bool ok = loadPolicyText("test.cedar", text, c->sm, c->loaded, c->diags, options);
-  EXPECT_TRUE(ok) << formatDiagnostics(c->diags.getDiagnostics(), c->sm);
-  c->module = ir::lower(c->loaded.set, c->diags);
-  EXPECT_TRUE(c->module);
-  if (c->module)
-    c->program = codegen::compileProgram(*c->module, c->diags);
-  EXPECT_TRUE(c->program);
-  return c;
-}
 
 /// Occurrences of `op` in the policies' code (not in the conjuncts' code
 /// that follows it, which only explanations run).
