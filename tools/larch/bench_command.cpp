@@ -71,6 +71,10 @@ namespace {
 using Clock = std::chrono::steady_clock;
 
 double seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
+/// A sample: whole nanoseconds, as the clock counts them.
+double nanoseconds(Clock::duration d) {
+  return double(std::chrono::duration_cast<std::chrono::nanoseconds>(d).count());
+}
 
 double cpuSeconds() {
   timespec ts{};
@@ -245,7 +249,7 @@ int runBench(const std::vector<std::string> &args) {
   for (size_t i = 0; i < lines.size(); ++i) {
     auto s = Clock::now();
     auto e = Clock::now();
-    floorNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
+    floorNs.push_back(nanoseconds(e - s));
   }
 
   // Timed passes: one steady-clock sample per call; allocations counted
@@ -260,7 +264,7 @@ int runBench(const std::vector<std::string> &args) {
       decide(i);
       auto e = Clock::now();
       allocations += support::getAllocationCount() - a0;
-      libraryNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
+      libraryNs.push_back(nanoseconds(e - s));
     }
   const unsigned jsonPasses = std::max(1u, passes / 2);
   jsonNs.reserve(size_t(jsonPasses) * lines.size());
@@ -271,7 +275,7 @@ int runBench(const std::vector<std::string> &args) {
       engine.prepareJson(lines[i], lineRequest);
       engine.decide(lineRequest, scratch);
       auto e = Clock::now();
-      jsonNs.push_back(double(std::chrono::duration_cast<std::chrono::nanoseconds>(e - s).count()));
+      jsonNs.push_back(nanoseconds(e - s));
     }
 
   // Throughput without per-call timing: CPU time and wall clock.
