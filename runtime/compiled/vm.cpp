@@ -17,12 +17,9 @@
 
 #include "runtime/compiled/vm.h"
 
+#include "runtime/compiled/builtins/builtins.h"
 #include "runtime/compiled/guards.h"
 #include "runtime/compiled/pattern_match.h"
-
-#include "support/same_bytes.h"
-
-#include "runtime/compiled/builtins/builtins.h"
 #include "runtime/value.h"
 
 #include "llvm/Support/ErrorHandling.h"
