@@ -87,3 +87,60 @@ TEST(EvalCommandTest, PoliciesThatDoNotLoadExitTwoWithoutDecisions) {
   EXPECT_EQ(help.exitCode, 0);
   EXPECT_NE(help.out.find("usage: larch eval"), std::string::npos);
 }
+
+// A long stream: every answer comes in input order, across unread lines and
+// multi-line objects, each with its own decision, record and line number.
+TEST(EvalCommandTest, ManyRequestsAnswerInInputOrder) {
+  std::string policies = std::filesystem::temp_directory_path().string() +
+                         "/larch_eval_test_batch" + std::to_string(::getpid()) + ".cedar";
+  std::ofstream(policies) << "permit(principal, action, resource) when { context.ok };\n";
+  auto request = [](int n) {
+    return "{\"principal\": \"User::\\\"u" + std::to_string(n) +
+           "\\\"\", \"action\": \"Action::\\\"x\\\"\", \"resource\": \"R::\\\"r\\\"\", "
+           "\"context\": {\"ok\": " +
+           (n % 3 == 0 ? "true" : "false") + "}}";
+  };
+  // 50 requests; line 18 cannot be read, lines 30-32 hold one request.
+  std::string input;
+  std::vector<std::string> expected;
+  int lineNo = 0;
+  for (int n = 0; n < 50; ++n) {
+    ++lineNo;
+    if (n == 17) {
+      input += "{\"principal\": \"User::\\\"u17\\\"\"}\n";
+      expected.push_back("line " + std::to_string(lineNo) + ": action: missing field");
+      continue;
+    }
+    if (n == 29) {
+      std::string r = request(n);
+      size_t comma = r.find(", ");
+      input += r.substr(0, comma + 1) + "\n" + r.substr(comma + 2) + "\n\n";
+      lineNo += 2;
+    } else {
+      input += request(n) + "\n";
+    }
+    expected.push_back(n % 3 == 0 ? "\"decision\":\"allow\"" : "\"decision\":\"deny\"");
+  }
+  auto check = [&](const std::string &format, const std::string &out) {
+    std::istringstream is(out);
+    std::vector<std::string> lines;
+    for (std::string l; std::getline(is, l);)
+      lines.push_back(l);
+    ASSERT_EQ(lines.size(), expected.size()) << out;
+    for (size_t i = 0; i < lines.size(); ++i) {
+      EXPECT_NE(lines[i].find(expected[i]), std::string::npos)
+          << format << " answer " << i << ": " << lines[i];
+      // A record names its own request.
+      if (format == "record" && i != 17)
+        EXPECT_NE(lines[i].find("\"id\":\"u" + std::to_string(i) + "\""), std::string::npos)
+            << lines[i];
+    }
+  };
+  CliRun decisions = runLarch("--policies " + policies, input);
+  EXPECT_EQ(decisions.exitCode, 1);
+  check("decision", decisions.out);
+  CliRun records = larch::testlib::runLarch("eval --policies " + policies, input);
+  EXPECT_EQ(records.exitCode, 1);
+  check("record", records.out);
+  std::remove(policies.c_str());
+}
