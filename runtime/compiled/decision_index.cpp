@@ -78,8 +78,6 @@ void DecisionIndex::clear() {
   actionSpans.clear();
   nodes.clear();
   edges.clear();
-  edgeKeys.clear();
-  edgeChildren.clear();
   leafPolicies.clear();
   edgeLabels.clear();
   root = newNode(ActionLevel);
@@ -295,49 +293,23 @@ void DecisionIndex::freeze() {
   std::vector<std::vector<uint32_t>> keyed = getChildren();
   for (std::vector<uint32_t> &kids : keyed)
     llvm::erase_if(kids, [&](uint32_t c) { return edgeLabels[c].second == UINT64_MAX; });
-  std::vector<std::pair<uint64_t, uint32_t>> sorted;
+  llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> big;
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     Node &node = nodes[n];
-    node.outOfLine = keyed[n].size() > MaxInline;
-    if (node.outOfLine) {
-      sorted.clear();
-      for (uint32_t c : keyed[n]) {
-        uint64_t key = edgeLabels[c].second;
-        sorted.emplace_back(sortedEdgeKey(static_cast<EdgeKind>((key >> 32) & 3),
-                                          static_cast<uint32_t>(key)),
-                            c);
-      }
-      std::sort(sorted.begin(), sorted.end());
-      node.inlineId[0] = static_cast<uint32_t>(edgeKeys.size());
-      node.inlineId[1] = static_cast<uint32_t>(sorted.size());
-      for (auto &[key, child] : sorted) {
-        edgeKeys.push_back(key);
-        edgeChildren.push_back(child);
-      }
-      continue;
-    }
+    node.hashedEdges = keyed[n].size() > MaxInline;
     for (uint32_t c : keyed[n]) {
       uint64_t key = edgeLabels[c].second;
+      if (node.hashedEdges) {
+        big[key] = c;
+        continue;
+      }
       node.inlineKind[node.numInline] = static_cast<uint8_t>((key >> 32) & 3);
       node.inlineId[node.numInline] = static_cast<uint32_t>(key);
       node.inlineChild[node.numInline] = c;
       ++node.numInline;
     }
   }
-  // Built: lookups read the nodes and the sorted arrays only.
-  edges = llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo>();
-  for (ActionSpan &span : actionSpans) {
-    span.edgeFirst = span.edgeEnd = 0;
-    bool any = false;
-    for (uint32_t n = span.node; n < span.nodeEnd; ++n) {
-      if (!nodes[n].outOfLine)
-        continue;
-      if (!any)
-        span.edgeFirst = nodes[n].inlineId[0];
-      any = true;
-      span.edgeEnd = nodes[n].inlineId[0] + nodes[n].inlineId[1];
-    }
-  }
+  edges = std::move(big);
 }
 
 namespace {
@@ -394,18 +366,13 @@ bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_
     return false;
   const ActionSpan &span = actionSpans[actionSpanById[action]];
   uint32_t node = span.node;
-  // Ask for the action's subtree, its leaves' lists and its sorted edges
-  // at once: a cold walk then waits for memory about once instead of at
-  // every level. The first lines are those the walk visits first
-  // (depth-first order); the caps keep a very wide subtree from flooding
-  // the cache.
+  // Ask for the action's subtree and its leaves' lists at once: a cold
+  // walk then waits for memory about once instead of at every level. The
+  // first lines are those the walk visits first (depth-first order); the
+  // caps keep a very wide subtree from flooding the cache.
   prefetchLines(&nodes[node], (span.nodeEnd - node) * sizeof(Node), MaxPrefetchNodeLines);
   prefetchLines(leafPolicies.data() + span.leafFirst,
                 (span.leafEnd - span.leafFirst) * sizeof(uint32_t), MaxPrefetchLeafLines);
-  prefetchLines(edgeKeys.data() + span.edgeFirst,
-                (span.edgeEnd - span.edgeFirst) * sizeof(uint64_t), MaxPrefetchEdgeKeyLines);
-  prefetchLines(edgeChildren.data() + span.edgeFirst,
-                (span.edgeEnd - span.edgeFirst) * sizeof(uint32_t), MaxPrefetchEdgeChildLines);
   out.resize_for_overwrite(nodes[node].count);
   Walk w{{}, out.data()};
   w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
@@ -440,7 +407,6 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
 
 size_t DecisionIndex::getMemoryUsage() const {
   return nodes.capacity() * sizeof(Node) + edges.getMemorySize() +
-         edgeKeys.capacity() * sizeof(uint64_t) + edgeChildren.capacity() * sizeof(uint32_t) +
          leafPolicies.capacity() * sizeof(uint32_t) +
          edgeLabels.capacity() * sizeof(edgeLabels[0]) +
          actionNodeById.capacity() * sizeof(uint32_t) +

@@ -27,9 +27,8 @@
 // policy reaches one leaf only, so nothing is deduplicated.
 //
 // A node with at most four keyed edges keeps them inline (a lookup scans one
-// cache line); the edges of larger nodes live in sorted arrays, node after
-// node in the trie's order, searched by (edge kind, id). Nothing hashes
-// strings.
+// cache line); the edges of larger nodes live in one hash table keyed by
+// integers (node, edge kind, id). Nothing hashes strings.
 // docs/architecture.md says why this shape (measurements included).
 //
 //===----------------------------------------------------------------------===//
@@ -41,7 +40,6 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -96,17 +94,15 @@ private:
   static constexpr uint32_t None = UINT32_MAX;
 
   static constexpr unsigned MaxInline = 4;
-  /// lookupAction's prefetch of an action's subtree: most lines of nodes,
-  /// leaf lists, edge keys and edge children asked for (see ActionSpan).
-  static constexpr size_t MaxPrefetchNodeLines = 16, MaxPrefetchLeafLines = 4,
-                          MaxPrefetchEdgeKeyLines = 8, MaxPrefetchEdgeChildLines = 4;
+  /// lookupAction's prefetch of an action's subtree: most lines of nodes
+  /// and of leaf lists asked for (see ActionSpan).
+  static constexpr size_t MaxPrefetchNodeLines = 16, MaxPrefetchLeafLines = 4;
 
   struct alignas(64) Node {
     Level level = LeafLevel;
-    /// The keyed edges are out of line: in the build's `edges` map while
-    /// the trie is built, then (more than MaxInline of them) in the sorted
-    /// edgeKeys / edgeChildren [inlineId[0], + inlineId[1]). Else inline.
-    bool outOfLine = true;
+    /// The keyed edges are in `edges` (more than MaxInline of them, or the
+    /// trie is still being built), else in the inline arrays.
+    bool hashedEdges = true;
     uint8_t numInline = 0;
     uint8_t inlineKind[MaxInline] = {};
     uint32_t inlineId[MaxInline] = {};
@@ -126,25 +122,18 @@ private:
   };
 
   static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
-    return (static_cast<uint64_t>(node) << 34) | sortedEdgeKey(kind, id);
-  }
-  /// An edge's key within its node's sorted array.
-  static uint64_t sortedEdgeKey(EdgeKind kind, uint32_t id) {
-    return (static_cast<uint64_t>(kind) << 32) | id;
+    return (static_cast<uint64_t>(node) << 34) | (static_cast<uint64_t>(kind) << 32) | id;
   }
   uint32_t findEdge(uint32_t node, EdgeKind kind, uint32_t id) const {
     const Node &n = nodes[node];
-    if (!n.outOfLine) {
+    if (!n.hashedEdges) {
       for (unsigned k = 0; k < n.numInline; ++k)
         if (n.inlineId[k] == id && n.inlineKind[k] == kind)
           return n.inlineChild[k];
       return None;
     }
-    const uint64_t key = sortedEdgeKey(kind, id);
-    const uint64_t *keys = edgeKeys.data() + n.inlineId[0];
-    const uint64_t *end = keys + n.inlineId[1];
-    const uint64_t *at = std::lower_bound(keys, end, key);
-    return at != end && *at == key ? edgeChildren[n.inlineId[0] + (at - keys)] : None;
+    auto it = edges.find(edgeKey(node, kind, id));
+    return it == edges.end() ? None : it->second;
   }
   /// Moves the edges of small nodes inline (end of build).
   void freeze();
@@ -189,9 +178,8 @@ private:
   /// levels are template arguments so that one lookup is one function.
   template <unsigned L> void visit(uint32_t node, Walk &w) const;
 
-  /// The build's edge map. DenseMap's default hash of a uint64_t keeps only
-  /// its low 32 bits (times 37), which would drop the node; mix every bit
-  /// instead.
+  /// DenseMap's default hash of a uint64_t keeps only its low 32 bits
+  /// (times 37), which would drop the node; mix every bit instead.
   struct EdgeKeyInfo {
     static uint64_t getEmptyKey() { return ~uint64_t(0); }
     static uint64_t getTombstoneKey() { return ~uint64_t(0) - 1; }
@@ -207,13 +195,6 @@ private:
   std::vector<Node> nodes;
   llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> edges;
   std::vector<uint32_t> leafPolicies;
-  /// The keyed edges of nodes with more than MaxInline of them, node by
-  /// node in node order (so an action's lie together), each node's sorted
-  /// by sortedEdgeKey: a lookup's probes stay within lines it asked for
-  /// (ActionSpan), where one hash table for the whole trie missed the cache
-  /// on about every probe.
-  std::vector<uint64_t> edgeKeys;
-  std::vector<uint32_t> edgeChildren;
   uint32_t root = None;
   /// buildForActions only, while building: each store action's
   /// principal-level node by entity id (None for other entities).
@@ -226,8 +207,6 @@ private:
   /// actionSpanById (None for other entities), one word per entity.
   struct ActionSpan {
     uint32_t node = None, nodeEnd = 0, leafFirst = 0, leafEnd = 0;
-    /// Its nodes' sorted edges: edgeKeys / edgeChildren [edgeFirst, edgeEnd).
-    uint32_t edgeFirst = 0, edgeEnd = 0;
   };
   std::vector<uint32_t> actionSpanById;
   std::vector<ActionSpan> actionSpans;
