@@ -74,7 +74,6 @@ void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
 
 void DecisionIndex::clear() {
   actionNodeById.clear();
-  actionSpanById.clear();
   actionSpans.clear();
   nodes.clear();
   edges.clear();
@@ -129,16 +128,14 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
     }
   };
   place(root);
-  actionSpanById.assign(actionNodeById.size(), None);
+  actionSpans.assign(actionNodeById.size(), ActionSpan());
   for (uint32_t e = 0; e < actionNodeById.size(); ++e) {
     if (actionNodeById[e] == None)
       continue;
-    ActionSpan span;
-    span.node = static_cast<uint32_t>(order.size());
+    uint32_t start = static_cast<uint32_t>(order.size());
     place(actionNodeById[e]);
-    span.nodeEnd = static_cast<uint32_t>(order.size());
-    actionSpanById[e] = static_cast<uint32_t>(actionSpans.size());
-    actionSpans.push_back(span);
+    actionSpans[e].node = start;
+    actionSpans[e].nodeEnd = static_cast<uint32_t>(order.size());
   }
   assert(order.size() == size && "every node hangs from the root or an action");
   std::vector<Node> movedNodes(size);
@@ -185,6 +182,8 @@ void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
   // Each action's leaves are laid out in node order, so their lists are
   // one range too.
   for (ActionSpan &span : actionSpans) {
+    if (span.node == None)
+      continue;
     span.leafFirst = span.leafEnd = UINT32_MAX;
     for (uint32_t n = span.node; n < span.nodeEnd; ++n) {
       if (nodes[n].level != LeafLevel)
@@ -362,9 +361,9 @@ template <unsigned L>
 
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
                                  uint32_t resource, CandidateList &out) const {
-  if (action >= actionSpanById.size() || actionSpanById[action] == None)
+  if (action >= actionSpans.size() || actionSpans[action].node == None)
     return false;
-  const ActionSpan &span = actionSpans[actionSpanById[action]];
+  const ActionSpan &span = actionSpans[action];
   uint32_t node = span.node;
   // Ask for the action's subtree and its leaves' lists at once: a cold
   // walk then waits for memory about once instead of at every level. The
@@ -410,7 +409,6 @@ size_t DecisionIndex::getMemoryUsage() const {
          leafPolicies.capacity() * sizeof(uint32_t) +
          edgeLabels.capacity() * sizeof(edgeLabels[0]) +
          actionNodeById.capacity() * sizeof(uint32_t) +
-         actionSpanById.capacity() * sizeof(uint32_t) +
          actionSpans.capacity() * sizeof(ActionSpan);
 }
 

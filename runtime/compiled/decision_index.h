@@ -199,16 +199,14 @@ private:
   /// buildForActions only, while building: each store action's
   /// principal-level node by entity id (None for other entities).
   std::vector<uint32_t> actionNodeById;
-  /// buildForActions only: where each store action's subtree lies.
-  /// relayout() places it contiguously (nodes [node, nodeEnd), their
+  /// buildForActions only, by entity id: where each store action's subtree
+  /// lies. relayout() places it contiguously (nodes [node, nodeEnd), their
   /// leaves' lists leafPolicies[leafFirst, leafEnd)), so lookupAction can
   /// ask for all of it at once: the walk's nodes then arrive together
-  /// instead of one cache miss after another. Found by entity id through
-  /// actionSpanById (None for other entities), one word per entity.
+  /// instead of one cache miss after another.
   struct ActionSpan {
     uint32_t node = None, nodeEnd = 0, leafFirst = 0, leafEnd = 0;
   };
-  std::vector<uint32_t> actionSpanById;
   std::vector<ActionSpan> actionSpans;
   /// Labels of edges, for dump() only: child node -> (kind, id).
   std::vector<std::pair<uint32_t, uint64_t>> edgeLabels;
