@@ -74,7 +74,6 @@ void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
 
 void DecisionIndex::clear() {
   actionNodeById.clear();
-  actionSpans.clear();
   nodes.clear();
   edges.clear();
   leafPolicies.clear();
@@ -128,15 +127,9 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
     }
   };
   place(root);
-  actionSpans.assign(actionNodeById.size(), ActionSpan());
-  for (uint32_t e = 0; e < actionNodeById.size(); ++e) {
-    if (actionNodeById[e] == None)
-      continue;
-    uint32_t start = static_cast<uint32_t>(order.size());
-    place(actionNodeById[e]);
-    actionSpans[e].node = start;
-    actionSpans[e].nodeEnd = static_cast<uint32_t>(order.size());
-  }
+  for (uint32_t a : actionNodeById)
+    if (a != None)
+      place(a);
   assert(order.size() == size && "every node hangs from the root or an action");
   std::vector<Node> movedNodes(size);
   std::vector<std::pair<uint32_t, uint64_t>> movedLabels(size);
@@ -161,8 +154,9 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
   edgeLabels = std::move(movedLabels);
   leaves = std::move(movedLeaves);
   root = newId[root];
-  // actionSpans holds the actions' nodes from here on.
-  actionNodeById = std::vector<uint32_t>();
+  for (uint32_t &a : actionNodeById)
+    if (a != None)
+      a = newId[a];
 }
 
 void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
@@ -178,22 +172,6 @@ void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
         nodes[n].multiAction |= policies[p].action.op != ActionScopeSpec::Op::Any &&
                                 policies[p].action.count > 1;
     leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
-  }
-  // Each action's leaves are laid out in node order, so their lists are
-  // one range too.
-  for (ActionSpan &span : actionSpans) {
-    if (span.node == None)
-      continue;
-    span.leafFirst = span.leafEnd = UINT32_MAX;
-    for (uint32_t n = span.node; n < span.nodeEnd; ++n) {
-      if (nodes[n].level != LeafLevel)
-        continue;
-      if (span.leafFirst == UINT32_MAX)
-        span.leafFirst = nodes[n].first;
-      span.leafEnd = nodes[n].first + nodes[n].count;
-    }
-    if (span.leafFirst == UINT32_MAX)
-      span.leafFirst = span.leafEnd = 0;
   }
   freeze();
 }
@@ -311,18 +289,6 @@ void DecisionIndex::freeze() {
   edges = std::move(big);
 }
 
-namespace {
-
-/// Asks for the cache lines of [from, from + bytes), at most `maxLines`.
-void prefetchLines(const void *from, size_t bytes, size_t maxLines) {
-  const uintptr_t first = reinterpret_cast<uintptr_t>(from) & ~uintptr_t(63);
-  const uintptr_t end = std::min(reinterpret_cast<uintptr_t>(from) + bytes, first + 64 * maxLines);
-  for (uintptr_t at = first; at < end; at += 64)
-    __builtin_prefetch(reinterpret_cast<const void *>(at));
-}
-
-} // namespace
-
 template <unsigned L>
 [[gnu::always_inline]] inline void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
@@ -361,17 +327,9 @@ template <unsigned L>
 
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
                                  uint32_t resource, CandidateList &out) const {
-  if (action >= actionSpans.size() || actionSpans[action].node == None)
+  if (action >= actionNodeById.size() || actionNodeById[action] == None)
     return false;
-  const ActionSpan &span = actionSpans[action];
-  uint32_t node = span.node;
-  // Ask for the action's subtree and its leaves' lists at once: a cold
-  // walk then waits for memory about once instead of at every level. The
-  // first lines are those the walk visits first (depth-first order); the
-  // caps keep a very wide subtree from flooding the cache.
-  prefetchLines(&nodes[node], (span.nodeEnd - node) * sizeof(Node), MaxPrefetchNodeLines);
-  prefetchLines(leafPolicies.data() + span.leafFirst,
-                (span.leafEnd - span.leafFirst) * sizeof(uint32_t), MaxPrefetchLeafLines);
+  uint32_t node = actionNodeById[action];
   out.resize_for_overwrite(nodes[node].count);
   Walk w{{}, out.data()};
   w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
@@ -408,8 +366,7 @@ size_t DecisionIndex::getMemoryUsage() const {
   return nodes.capacity() * sizeof(Node) + edges.getMemorySize() +
          leafPolicies.capacity() * sizeof(uint32_t) +
          edgeLabels.capacity() * sizeof(edgeLabels[0]) +
-         actionNodeById.capacity() * sizeof(uint32_t) +
-         actionSpans.capacity() * sizeof(ActionSpan);
+         actionNodeById.capacity() * sizeof(uint32_t);
 }
 
 namespace {

@@ -94,9 +94,6 @@ private:
   static constexpr uint32_t None = UINT32_MAX;
 
   static constexpr unsigned MaxInline = 4;
-  /// lookupAction's prefetch of an action's subtree: most lines of nodes
-  /// and of leaf lists asked for (see ActionSpan).
-  static constexpr size_t MaxPrefetchNodeLines = 16, MaxPrefetchLeafLines = 4;
 
   struct alignas(64) Node {
     Level level = LeafLevel;
@@ -196,18 +193,9 @@ private:
   llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> edges;
   std::vector<uint32_t> leafPolicies;
   uint32_t root = None;
-  /// buildForActions only, while building: each store action's
-  /// principal-level node by entity id (None for other entities).
+  /// buildForActions only: each store action's principal-level node by
+  /// entity id (None for other entities).
   std::vector<uint32_t> actionNodeById;
-  /// buildForActions only, by entity id: where each store action's subtree
-  /// lies. relayout() places it contiguously (nodes [node, nodeEnd), their
-  /// leaves' lists leafPolicies[leafFirst, leafEnd)), so lookupAction can
-  /// ask for all of it at once: the walk's nodes then arrive together
-  /// instead of one cache miss after another.
-  struct ActionSpan {
-    uint32_t node = None, nodeEnd = 0, leafFirst = 0, leafEnd = 0;
-  };
-  std::vector<ActionSpan> actionSpans;
   /// Labels of edges, for dump() only: child node -> (kind, id).
   std::vector<std::pair<uint32_t, uint64_t>> edgeLabels;
 };
