@@ -48,24 +48,47 @@ bool fitsGuard(GuardTest::Op op, const Val &k) {
 /// memoised `&&` operands is a few MemoPut and BrFalse long).
 constexpr unsigned MaxFollowed = 16;
 
-/// Whether a false value at `pc` ends the policy: from there the code only
-/// stores it (MemoPut), branches on it (BrFalse, taken) or returns it.
-bool falseEndsPolicy(llvm::ArrayRef<Insn> code, uint32_t pc, uint32_t ret) {
+/// The policy's value if the boolean `v` at `pc` goes straight to its
+/// Return: stored (MemoPut), negated (Not) or branched on with the branch
+/// taken (BrFalse on false, BrTrue on true). None if anything else happens
+/// to it first (a branch not taken pops it, and the code goes on).
+std::optional<bool> endValue(llvm::ArrayRef<Insn> code, uint32_t pc, uint32_t ret, bool v) {
   for (unsigned step = 0; step < MaxFollowed && pc <= ret; ++step) {
     switch (code[pc].op) {
     case Opcode::MemoPut:
       ++pc;
       break;
+    case Opcode::Not:
+      v = !v;
+      ++pc;
+      break;
     case Opcode::BrFalse:
+      if (v)
+        return std::nullopt;
+      pc = code[pc].a;
+      break;
+    case Opcode::BrTrue:
+      if (!v)
+        return std::nullopt;
       pc = code[pc].a;
       break;
     case Opcode::Return:
-      return pc == ret;
+      if (pc != ret)
+        return std::nullopt;
+      return v;
     default:
-      return false;
+      return std::nullopt;
     }
   }
-  return false;
+  return std::nullopt;
+}
+
+/// Whether `k` is the constant of `call`, a call of isInRange whose
+/// argument `k` pushes: then the test is `attr.isInRange(k)`.
+bool isInRangeOfConstant(const Insn &push, const Insn &call, llvm::ArrayRef<Val> constants) {
+  return push.op == Opcode::Const && constants[push.a].kind == Kind::IpAddr &&
+         call.op == Opcode::Call && static_cast<Builtin>(call.a) == Builtin::IsInRange &&
+         call.b == 2;
 }
 
 } // namespace
@@ -121,7 +144,11 @@ void findGuards(Program &program) {
           t.nested = true;
         } else if (test.op == Opcode::Like) {
           t.op = GuardTest::Op::Like;
-          t.pattern = test.a;
+          t.operand = test.a;
+        } else if (next < ret && isInRangeOfConstant(test, code[next], constants)) {
+          t.op = GuardTest::Op::InRange;
+          t.operand = test.a;
+          ++next;
         } else if (op && fitsGuard(*op, constants[test.a])) {
           t.op = *op;
           t.value = constants[test.a].i;
@@ -132,21 +159,36 @@ void findGuards(Program &program) {
           break;
         }
       }
-      // False must end the policy; true goes on to the next test (after
-      // being stored for other policies, perhaps), or is the policy's value.
-      while (!branch && next < ret && code[next].op == Opcode::MemoPut)
-        ++next;
+      // One value of the test must end the policy (its code then only
+      // stores, negates, branches on and returns it); the other goes on
+      // to the next test, or also ends it (then the guard is whole).
       if (branch) {
-        if (!falseEndsPolicy(code, *branch, ret))
+        // A fused comparison: false jumps, true goes on at `next`.
+        std::optional<bool> end = endValue(code, *branch, ret, false);
+        if (!end)
           break;
+        t.failSatisfies = *end;
         pc = next;
-      } else if (next == ret) {
-        whole = true;
-      } else if (code[next].op == Opcode::BrFalse &&
-                 falseEndsPolicy(code, code[next].a, ret)) {
-        pc = next + 1;
       } else {
-        break;
+        while (next < ret && code[next].op == Opcode::MemoPut)
+          ++next;
+        std::optional<bool> ifTrue = endValue(code, next, ret, true);
+        std::optional<bool> ifFalse = endValue(code, next, ret, false);
+        if (ifTrue && ifFalse) {
+          if (*ifTrue == *ifFalse)
+            break;
+          whole = true;
+          t.negated = !*ifTrue;
+        } else if (ifFalse && code[next].op == Opcode::BrFalse) {
+          t.failSatisfies = *ifFalse;
+          pc = next + 1;
+        } else if (ifTrue && code[next].op == Opcode::BrTrue) {
+          t.negated = true;
+          t.failSatisfies = *ifTrue;
+          pc = next + 1;
+        } else {
+          break;
+        }
       }
       guards[p].tests[n++] = t;
       resume = pc;

@@ -4,11 +4,14 @@
 //
 // Most policies begin with a test of a variable's attribute: a comparison
 // with a constant (`resource.sensitivity <= 2 && context.risk < 80`,
-// `context.agent.delegation_depth > 4`), `has`, or `like`. A guard is up
-// to two such leading tests, read back from the policy's code at load
-// time. A decision tests a candidate's guard in place, without a call into
-// the interpreter and its chain of dispatch jumps: when a test is false, or
-// the guard is the whole condition and holds, the guard decides the policy.
+// `context.agent.delegation_depth > 4`), `has`, `like`, or `isInRange` of
+// a constant range. A guard is up to two such leading tests, read back from
+// the policy's code at load time, each with the value that ends the policy
+// (`a && b`: a false; `a || b`: a true; `unless`: either, negated). A
+// decision tests a candidate's guard in place, without a call into the
+// interpreter and its chain of dispatch jumps: when a test does not pass,
+// or the guard is the whole condition and passes, the guard decides the
+// policy.
 // Anything else (an attribute missing, a value of another kind, more
 // conditions after the guard) runs the policy's code as before, which
 // makes the same tests again and so decides exactly as without the guard.
@@ -21,6 +24,7 @@
 #include "runtime/compiled/pattern_match.h"
 #include "runtime/compiled/program.h"
 #include "runtime/compiled/val.h"
+#include "runtime/extensions/ipaddr.h"
 
 #include "llvm/ADT/ArrayRef.h"
 
@@ -60,8 +64,12 @@ inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsi
     } else if (t.op == GuardTest::Op::Like) {
       if (f->kind != Kind::String)
         return GuardVerdict::Unknown; // a type error
-      holds = matchPattern(f->getString(), program.getPatterns()[t.pattern],
-                           program.getPattern(t.pattern));
+      holds = matchPattern(f->getString(), program.getPatterns()[t.operand],
+                           program.getPattern(t.operand));
+    } else if (t.op == GuardTest::Op::InRange) {
+      if (f->kind != Kind::IpAddr)
+        return GuardVerdict::Unknown; // a type error
+      holds = f->ip->isInRange(*program.getConstants()[t.operand].ip);
     } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
       // Values of different kinds are unequal (never an error).
       holds = (f->kind == Kind::Long && f->i == t.value) == (t.op == GuardTest::Op::Eq);
@@ -74,9 +82,10 @@ inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsi
               : t.op == GuardTest::Op::Greater  ? x > y
                                                 : x >= y;
     }
-    // `&&` stops at the first false operand: nothing after it can err.
-    if (!holds)
-      return GuardVerdict::NotSatisfied;
+    // The code from a test's ending value to the policy's Return cannot
+    // err (it only stores, negates and branches on it).
+    if (holds == static_cast<bool>(t.negated))
+      return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
   }
   return whole ? GuardVerdict::Satisfied : GuardVerdict::Holds;
 }

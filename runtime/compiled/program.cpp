@@ -237,28 +237,36 @@ const char *const VarNames[] = {"principal", "action", "resource", "context"};
 /// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGuard &guard,
-                const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==", "!=", "<", "<=", ">", ">=", "has", "like"};
+                const llvm::ArrayRef<Val> constants, const SymbolTable &symbols) {
+  static const char *const GuardOps[] = {"==", "!=", "<",   "<=",  ">",
+                                         ">=", "has", "like", "isInRange"};
   os << "    guard";
   for (unsigned k = 0; k < entry.guardTests; ++k) {
     const GuardTest &t = guard.tests[k];
     const bool has = t.op == GuardTest::Op::Has;
-    os << (k ? " &&" : "") << ' ' << VarNames[t.var];
+    os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
     if (!has || t.nested)
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)
       os << '.' << symbols.getAttr(t.attr2);
-    os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-    if (has) {
-      os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
-    } else if (t.op == GuardTest::Op::Like) {
-      os << 'p' << t.pattern;
+    if (t.op == GuardTest::Op::InRange) {
+      os << ".isInRange(";
+      printVal(os, constants[t.operand], symbols);
+      os << ')';
     } else {
-      Val constant;
-      constant.kind = t.kind;
-      constant.i = t.value;
-      printVal(os, constant, symbols);
+      os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+      if (has) {
+        os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
+      } else if (t.op == GuardTest::Op::Like) {
+        os << 'p' << t.operand;
+      } else {
+        Val constant;
+        constant.kind = t.kind;
+        constant.i = t.value;
+        printVal(os, constant, symbols);
+      }
     }
+    os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
   }
   if (entry.guardIsWhole)
     os << " (whole condition)\n";
@@ -312,7 +320,7 @@ std::string Program::dump() const {
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
     if (i < entries.size() && entries[i].guardTests)
-      printGuard(os, entries[i], guards[i], symbols);
+      printGuard(os, entries[i], guards[i], constants, symbols);
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))

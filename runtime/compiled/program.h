@@ -293,21 +293,29 @@ struct PolicyEntry {
 static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line");
 
 /// A policy guard's test (guards.h) of `var.attr` or `var.attr.attr2`: a
-/// comparison with a constant, `has`, or `like`.
+/// comparison with a constant, `has`, `like`, or `isInRange` of a constant.
+/// It passes when the operation holds (or, negated, when it does not);
+/// when it does not pass, the policy's value is false (or, failSatisfies,
+/// true: `forbid ... unless { context.agent has approval && ... }`).
 struct GuardTest {
-  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like };
+  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange };
   /// The constant of a comparison: a Long for Eq and NotEq; a Long,
   /// datetime or duration for the orderings (all keep their number in Val::i).
   int64_t value = 0;
   Kind kind = Kind::Long;
-  uint8_t var = 0; // VarKind
   Op op = Op::Eq;
+  uint8_t var : 2 = 0; // VarKind
   /// The test is of attr2 of the record in attr (Has: whether it has attr2).
-  bool nested = false;
+  uint8_t nested : 1 = 0;
+  uint8_t negated : 1 = 0;
+  uint8_t failSatisfies : 1 = 0;
   uint32_t attr = 0;
   uint32_t attr2 = 0;
-  uint32_t pattern = 0; // Like: Program::getPatterns()[pattern]
+  /// Like: Program::getPatterns()[operand]. InRange: Program::getConstants()
+  /// [operand], an ipaddr.
+  uint32_t operand = 0;
 };
+static_assert(sizeof(GuardTest) == 24, "two tests and a resume point fill a cache line");
 
 /// A policy's guard: its first PolicyEntry::guardTests tests, and where its
 /// code goes on when they all hold (the instruction after the last).

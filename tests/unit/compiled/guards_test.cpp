@@ -37,7 +37,8 @@ std::vector<std::string> guardLines(const std::string &policies) {
     ++at;
     size_t end = dump.find('\n', at);
     std::string line = dump.substr(at, end - at);
-    if (line.rfind("  ", 0) == 0 && line.find(": permit `") != std::string::npos)
+    if (line.rfind("  ", 0) == 0 && (line.find(": permit `") != std::string::npos ||
+                                     line.find(": forbid `") != std::string::npos))
       out.push_back("-");
     if (line.rfind("    guard ", 0) == 0)
       out.back() = line.substr(10);
@@ -70,6 +71,12 @@ permit(principal, action, resource) when { context.risk < 80 || context.risk > 9
 permit(principal, action, resource) when { context.agent has approval && context.agent.approval.n < 3 };
 permit(principal, action, resource) when { principal has x && context.risk < 3 };
 permit(principal, action, resource) when { context.agent.approval has n };
+permit(principal, action, resource) when { context.ip.isInRange(ip("10.0.0.0/8")) };
+forbid(principal, action, resource) unless { context.ip.isInRange(ip("10.0.0.0/8")) || context.ip.isInRange(ip("192.168.1.0/24")) };
+forbid(principal, action, resource) unless { context.agent has approval && context.now < context.agent.approval.expires };
+permit(principal, action, resource) when { context.ip.isInRange(context.range) };
+permit(principal, action, resource) when { context.ip.isInRange(ip("10.0.0.0/8")) && context.risk < 5 };
+permit(principal, action, resource) when { context.ip.isLoopback() };
 )");
   EXPECT_EQ(got, (std::vector<std::string>{
                      "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
@@ -83,10 +90,22 @@ permit(principal, action, resource) when { context.agent.approval has n };
                      "context.risk >= 80 (whole condition)", // `!` folded into the test
                      "context.now < datetime(\"1970-01-01\").offset(duration(\"1704067200000ms\")) "
                      "(whole condition)",
-                     "-", // `||`
+                     // `||`: a true first operand ends the policy, satisfied
+                     "!(context.risk < 80) (failing: satisfied) && context.risk > 90 "
+                     "(whole condition)",
                      "context.agent has approval, then @57",
                      "principal has x && context.risk < 3 (whole condition)",
                      "-", // `has` of an attribute two deep
+                     "context.ip.isInRange(ip(\"10.0.0.0/8\")) (whole condition)",
+                     // `unless` negates; a true first operand of `||` ends it
+                     "!(context.ip.isInRange(ip(\"10.0.0.0/8\"))) && "
+                     "!(context.ip.isInRange(ip(\"192.168.1.0/24\"))) (whole condition)",
+                     // no approval: the `unless` is false, the forbid applies
+                     "context.agent has approval (failing: satisfied), then @89",
+                     "-", // a range that is not a constant
+                     "context.ip.isInRange(ip(\"10.0.0.0/8\")) && context.risk < 5 "
+                     "(whole condition)",
+                     "-", // other extension methods
                  }));
 }
 
@@ -152,4 +171,67 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
   d = engines[0].authorizeJson(request("u", "d", contexts[2]));
   ASSERT_FALSE(d.errors.empty());
   EXPECT_EQ(d.errors[0].policy, "nest");
+}
+
+// Guards whose tests are negated (`unless`, the first operand of `||`) or
+// end the policy satisfied, and `isInRange` of a constant range: decisions
+// agree with the reference and the all-candidates mode, errors included.
+TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
+  const std::string policies = R"(
+@id("net") forbid(principal, action, resource) unless { context.ip.isInRange(ip("10.0.0.0/8")) || context.ip.isInRange(ip("192.168.1.0/24")) };
+@id("appr") forbid(principal, action, resource) unless { context.agent has approval && context.agent.approval.n < 3 };
+@id("either") permit(principal, action, resource) when { context.risk < 10 || context.risk > 90 };
+@id("lan") permit(principal, action, resource) when { context.ip.isInRange(ip("10.0.0.0/8")) && context.risk < 50 };
+@id("deep") permit(principal, action, resource) when { principal.level > 5 || context.agent.approval.n == 1 };
+)";
+  auto ip = [](const std::string &a) { return R"({"__extn": {"fn": "ip", "arg": ")" + a + R"("}})"; };
+  const std::vector<std::string> contexts = {
+      R"({"risk": 5, "ip": )" + ip("10.1.2.3") + R"(, "agent": {"approval": {"n": 1}}})",
+      R"({"risk": 95, "ip": )" + ip("192.168.1.7") + R"(, "agent": {"approval": {"n": 5}}})",
+      // approval of a long: `.n` errs after a true `has`
+      R"({"risk": 50, "ip": )" + ip("8.8.8.8") + R"(, "agent": {"approval": 3}})",
+      R"({"risk": 5, "ip": "10.1.2.3", "agent": {}})", // a string is no ipaddr: type error
+      R"({"risk": 5, "ip": )" + ip("::1") + R"(, "agent": {}})", // IPv6 in an IPv4 range: false
+      R"({"risk": 20, "ip": )" + ip("10.0.0.0/16") + R"(, "agent": {"approval": {"n": 2}}})",
+      R"({"risk": "low", "agent": {"approval": {}}})", // no ip, risk of another kind
+      R"({"risk": 95})",                                // no agent
+  };
+  std::vector<Engine> engines(3);
+  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
+                                  Evaluator::Reference};
+  for (int e = 0; e < 3; ++e) {
+    engines[e].setEvaluator(evaluators[e]);
+    ASSERT_TRUE(engines[e].loadPolicyText("g.cedar", policies).ok);
+    ASSERT_TRUE(engines[e].loadEntitiesJson("e.json", Entities).ok);
+  }
+  int checked = 0;
+  for (const char *principal : {"u", "b", "nobody"})
+    for (const std::string &context : contexts) {
+      std::string line = request(principal, "d", context);
+      std::string want = engines[2].authorizeJson(line).toJson();
+      EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
+      EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
+      ++checked;
+    }
+  EXPECT_EQ(checked, 24);
+  // Spot checks, so that agreement is not agreement on nothing.
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "lan", "deep"}));
+  d = engines[0].authorizeJson(request("u", "d", contexts[1]));
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"appr"})); // n = 5; the network is allowed
+  d = engines[0].authorizeJson(request("u", "d", contexts[4]));
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"net", "appr"})); // no approval: forbidden
+  d = engines[0].authorizeJson(request("u", "d", contexts[3]));
+  // net and lan: isInRange of a string; deep: no approval, after a false test
+  ASSERT_EQ(d.errors.size(), 3u);
+  EXPECT_EQ(d.errors[0].policy, "net");
+  // No agent: `context.agent has approval` errs (it is not false), so the
+  // forbid does not apply; no ip: net and lan err.
+  d = engines[0].authorizeJson(request("b", "d", contexts[7]));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "deep"}));
+  ASSERT_EQ(d.errors.size(), 3u);
+  EXPECT_EQ(d.errors[1].policy, "appr");
 }
