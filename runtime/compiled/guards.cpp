@@ -124,6 +124,16 @@ void findGuards(Program &program) {
         t.var = static_cast<uint8_t>(load.b);
         t.attr = load.a;
         t.op = GuardTest::Op::Has;
+      } else if ((load.op == Opcode::Var || load.op == Opcode::VarAttr) && pc + 2 < ret &&
+                 code[pc + 1].op == Opcode::VarAttr && code[pc + 2].op == Opcode::In) {
+        // `principal in resource.team`, `principal.owner in resource.team`
+        t.op = GuardTest::Op::In;
+        t.leftIsVar = load.op == Opcode::Var;
+        t.var = static_cast<uint8_t>(t.leftIsVar ? load.a : load.b);
+        t.attr = t.leftIsVar ? 0 : load.a;
+        t.value = code[pc + 1].b;
+        t.attr2 = code[pc + 1].a;
+        next = pc + 3;
       } else {
         if (load.op == Opcode::VarAttr) {
           t.var = static_cast<uint8_t>(load.b);

@@ -22,6 +22,7 @@
 #define LARCH_RUNTIME_COMPILED_GUARDS_H
 
 #include "runtime/compiled/pattern_match.h"
+#include "runtime/compiled/prepared_request.h"
 #include "runtime/compiled/program.h"
 #include "runtime/compiled/val.h"
 #include "runtime/extensions/ipaddr.h"
@@ -29,6 +30,7 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace larch::rt {
 
@@ -41,12 +43,37 @@ enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
 /// guardIsWhole). Call after Program::buildEntries.
 void findGuards(Program &program);
 
+/// `left in right` as the VM's In decides it when both are entities; none
+/// for anything else (a set, a type error: the code's to decide or word).
+inline std::optional<bool> entityIn(const World &world, const Val &left, const Val *right) {
+  if (left.kind != Kind::Entity || !right || right->kind != Kind::Entity)
+    return std::nullopt;
+  return world.isIn(left.entity, right->entity); // reflexive, as Cedar's `in`
+}
+
 /// The guard's verdict, given the attributes of each variable (ORDER
 /// VarKind; empty when a variable has none). The context must be a record.
-inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsigned count,
-                              bool whole, const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+inline GuardVerdict testGuard(const Program &program, const World &world, const PolicyGuard &g,
+                              unsigned count, bool whole,
+                              const llvm::ArrayRef<Field> (&varAttrs)[4]) {
   for (unsigned k = 0; k < count; ++k) {
     const GuardTest &t = g.tests[k];
+    bool holds;
+    if (t.op == GuardTest::Op::In) {
+      const PreparedRequest &r = world.getRequest();
+      const uint32_t vars[3] = {r.getPrincipal(), r.getAction(), r.getResource()};
+      const Val *left = t.leftIsVar ? nullptr : findFieldByKey(varAttrs[t.var], t.attr);
+      const Val self = t.leftIsVar && t.var < 3 ? Val::entityId(vars[t.var]) : Val();
+      std::optional<bool> in =
+          entityIn(world, t.leftIsVar ? self : left ? *left : Val(),
+                   findFieldByKey(varAttrs[t.value], t.attr2));
+      if (!in)
+        return GuardVerdict::Unknown;
+      holds = *in;
+      if (holds == static_cast<bool>(t.negated))
+        return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
+      continue;
+    }
     const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
     if (t.nested) {
       // A missing attribute is the code's error to word; an entity's
@@ -55,7 +82,6 @@ inline GuardVerdict testGuard(const Program &program, const PolicyGuard &g, unsi
         return GuardVerdict::Unknown;
       f = findFieldByKey(f->getRecord(), t.attr2);
     }
-    bool holds;
     if (t.op == GuardTest::Op::Has) {
       // An entity without the attribute, or without a record, has not got it.
       holds = f != nullptr;

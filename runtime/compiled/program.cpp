@@ -238,13 +238,20 @@ const char *const VarNames[] = {"principal", "action", "resource", "context"};
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGuard &guard,
                 const llvm::ArrayRef<Val> constants, const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==", "!=", "<",   "<=",  ">",
-                                         ">=", "has", "like", "isInRange"};
+  static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">",
+                                         ">=", "has", "like", "isInRange", "in"};
   os << "    guard";
   for (unsigned k = 0; k < entry.guardTests; ++k) {
     const GuardTest &t = guard.tests[k];
     const bool has = t.op == GuardTest::Op::Has;
     os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
+    if (t.op == GuardTest::Op::In) {
+      if (!t.leftIsVar)
+        os << '.' << symbols.getAttr(t.attr);
+      os << " in " << VarNames[t.value] << '.' << symbols.getAttr(t.attr2)
+         << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
+      continue;
+    }
     if (!has || t.nested)
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)

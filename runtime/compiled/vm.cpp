@@ -608,8 +608,8 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
         varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
         haveVarAttrs = true;
       }
-      verdict =
-          testGuard(program, guards[p], entry.guardTests, entry.guardIsWhole, varAttrs);
+      verdict = testGuard(program, world, guards[p], entry.guardTests, entry.guardIsWhole,
+                          varAttrs);
     }
     PolicyOutcome outcome;
     switch (verdict) {

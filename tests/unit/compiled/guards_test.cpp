@@ -19,9 +19,13 @@ namespace {
 const char *const Entities = R"([
   {"uid": {"type": "User", "id": "u"},
    "attrs": {"level": 3, "name": "u", "boss": {"__entity": {"type": "User", "id": "b"}}},
-   "parents": []},
+   "parents": [{"type": "Team", "id": "t"}]},
   {"uid": {"type": "User", "id": "b"}, "attrs": {"level": 9}, "parents": []},
-  {"uid": {"type": "Doc", "id": "d"}, "attrs": {"sensitivity": 2, "label": "x"}, "parents": []},
+  {"uid": {"type": "Doc", "id": "d"},
+   "attrs": {"sensitivity": 2, "label": "x", "team": {"__entity": {"type": "Team", "id": "t"}},
+             "owner": {"__entity": {"type": "User", "id": "u"}}},
+   "parents": []},
+  {"uid": {"type": "Team", "id": "t"}, "attrs": {}, "parents": []},
   {"uid": {"type": "Doc", "id": "bare"}, "attrs": {}, "parents": []}
 ])";
 
@@ -77,6 +81,10 @@ forbid(principal, action, resource) unless { context.agent has approval && conte
 permit(principal, action, resource) when { context.ip.isInRange(context.range) };
 permit(principal, action, resource) when { context.ip.isInRange(ip("10.0.0.0/8")) && context.risk < 5 };
 permit(principal, action, resource) when { context.ip.isLoopback() };
+permit(principal, action, resource) when { principal in resource.team };
+permit(principal, action, resource) when { principal.boss in resource.team && context.risk < 5 };
+forbid(principal, action, resource) unless { principal in resource.team };
+permit(principal, action, resource) when { principal in resource.teams.first };
 )");
   EXPECT_EQ(got, (std::vector<std::string>{
                      "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
@@ -106,6 +114,10 @@ permit(principal, action, resource) when { context.ip.isLoopback() };
                      "context.ip.isInRange(ip(\"10.0.0.0/8\")) && context.risk < 5 "
                      "(whole condition)",
                      "-", // other extension methods
+                     "principal in resource.team (whole condition)",
+                     "principal.boss in resource.team && context.risk < 5 (whole condition)",
+                     "!(principal in resource.team) (whole condition)",
+                     "-", // an attribute two deep on the right
                  }));
 }
 
@@ -183,6 +195,10 @@ TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
 @id("either") permit(principal, action, resource) when { context.risk < 10 || context.risk > 90 };
 @id("lan") permit(principal, action, resource) when { context.ip.isInRange(ip("10.0.0.0/8")) && context.risk < 50 };
 @id("deep") permit(principal, action, resource) when { principal.level > 5 || context.agent.approval.n == 1 };
+@id("team") permit(principal, action, resource) when { principal in resource.team };
+@id("bossteam") permit(principal, action, resource) when { principal.boss in resource.team || context.risk > 90 };
+@id("outsider") forbid(principal, action, resource) unless { principal in resource.team };
+@id("own") permit(principal, action, resource) when { principal in resource.owner };
 )";
   auto ip = [](const std::string &a) { return R"({"__extn": {"fn": "ip", "arg": ")" + a + R"("}})"; };
   const std::vector<std::string> contexts = {
@@ -206,18 +222,20 @@ TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
   }
   int checked = 0;
   for (const char *principal : {"u", "b", "nobody"})
-    for (const std::string &context : contexts) {
-      std::string line = request(principal, "d", context);
-      std::string want = engines[2].authorizeJson(line).toJson();
-      EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
-      EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
-      ++checked;
-    }
-  EXPECT_EQ(checked, 24);
+    for (const char *resource : {"d", "bare"})
+      for (const std::string &context : contexts) {
+        std::string line = request(principal, resource, context);
+        std::string want = engines[2].authorizeJson(line).toJson();
+        EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
+        EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
+        ++checked;
+      }
+  EXPECT_EQ(checked, 48);
   // Spot checks, so that agreement is not agreement on nothing.
   Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
   EXPECT_TRUE(d.allowed);
-  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "lan", "deep"}));
+  // `in` is reflexive: u is the document's owner.
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "lan", "deep", "team", "own"}));
   d = engines[0].authorizeJson(request("u", "d", contexts[1]));
   EXPECT_FALSE(d.allowed);
   EXPECT_EQ(d.reasons, (std::vector<std::string>{"appr"})); // n = 5; the network is allowed
@@ -227,11 +245,20 @@ TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
   // net and lan: isInRange of a string; deep: no approval, after a false test
   ASSERT_EQ(d.errors.size(), 3u);
   EXPECT_EQ(d.errors[0].policy, "net");
-  // No agent: `context.agent has approval` errs (it is not false), so the
-  // forbid does not apply; no ip: net and lan err.
+  // No agent: `context.agent has approval` errs (it is not false), so that
+  // forbid does not apply; no ip: net and lan err; b has no boss. b is not
+  // in the document's team: forbidden.
   d = engines[0].authorizeJson(request("b", "d", contexts[7]));
-  EXPECT_TRUE(d.allowed);
-  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "deep"}));
-  ASSERT_EQ(d.errors.size(), 3u);
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"outsider"}));
+  ASSERT_EQ(d.errors.size(), 4u);
   EXPECT_EQ(d.errors[1].policy, "appr");
+  EXPECT_EQ(d.errors[3].policy, "bossteam");
+  // A document without a team: the three policies on `resource.team` err
+  // (an erring forbid forbids nothing), and the others decide as before.
+  d = engines[0].authorizeJson(request("u", "bare", contexts[0]));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "lan", "deep"}));
+  ASSERT_EQ(d.errors.size(), 4u);
+  EXPECT_EQ(d.errors[2].policy, "outsider");
 }
