@@ -16,7 +16,7 @@ version=${2:-${CEDAR_WASM_VERSION:-$version_default}}
 pkg="$dest/node_modules/@cedar-policy/cedar-wasm/package.json"
 
 installed_version() {
-  [ -f "$pkg" ] && node -e 'process.stdout.write(require(process.argv[1]).version)' "$pkg" 2>/dev/null
+  [ -f "$pkg" ] && node -e 'process.stdout.write(require(require("path").resolve(process.argv[1])).version)' "$pkg" 2>/dev/null
 }
 
 for tool in node npm; do

@@ -49,7 +49,7 @@ if [ $rc -ne 0 ]; then
   echo "compare: cedar-wasm is not available (exit $rc); nothing compared" >&2
   exit $rc
 fi
-cedar_version=$(node -e 'process.stdout.write(require(process.argv[1]).version)' \
+cedar_version=$(node -e 'process.stdout.write(require(require("path").resolve(process.argv[1])).version)' \
   "$build/cedar-wasm/node_modules/@cedar-policy/cedar-wasm/package.json")
 
 # CPU seconds (user + system) of a command reading INPUT, best of 3.
