@@ -57,6 +57,39 @@ std::string request(const std::string &principal, const std::string &resource,
          resource + R"("},"context":)" + context + "}";
 }
 
+/// The compiled (indexed), compiled (all candidates) and reference engines
+/// over `policies` and Entities, in that order; none if a load fails.
+std::vector<Engine> loadEngines(const std::string &policies) {
+  std::vector<Engine> engines(3);
+  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
+                                  Evaluator::Reference};
+  for (int e = 0; e < 3; ++e) {
+    engines[e].setEvaluator(evaluators[e]);
+    if (!engines[e].loadPolicyText("g.cedar", policies).ok ||
+        !engines[e].loadEntitiesJson("e.json", Entities).ok)
+      return {};
+  }
+  return engines;
+}
+
+/// Decides every (principal, resource, context) on the three engines and
+/// expects the first two to answer as the reference; returns how many.
+int checkAgreement(std::vector<Engine> &engines, const std::vector<std::string> &principals,
+                   const std::vector<std::string> &resources,
+                   const std::vector<std::string> &contexts) {
+  int checked = 0;
+  for (const std::string &principal : principals)
+    for (const std::string &resource : resources)
+      for (const std::string &context : contexts) {
+        std::string line = request(principal, resource, context);
+        std::string want = engines[2].authorizeJson(line).toJson();
+        EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
+        EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
+        ++checked;
+      }
+  return checked;
+}
+
 } // namespace
 
 TEST(Guards, LeadingComparisonsWithConstantsBecomeTheGuard) {
@@ -148,24 +181,9 @@ TEST(Guards, DecisionsAgreeWithTheReferenceWhereGuardsCannotDecide) {
       R"({"risk": 1, "agent": {"depth": 5}, "x": {"y": true}, "s": "ab"})", // == with a bool: false
       R"({"risk": 1, "agent": {"depth": 1}, "s": 5})",              // like on a long: type error
   };
-  std::vector<Engine> engines(3);
-  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
-                                  Evaluator::Reference};
-  for (int e = 0; e < 3; ++e) {
-    engines[e].setEvaluator(evaluators[e]);
-    ASSERT_TRUE(engines[e].loadPolicyText("g.cedar", policies).ok);
-    ASSERT_TRUE(engines[e].loadEntitiesJson("e.json", Entities).ok);
-  }
-  int checked = 0;
-  for (const char *principal : {"u", "b", "nobody"})
-    for (const char *resource : {"d", "bare", "gone"})
-      for (const std::string &context : contexts) {
-        std::string line = request(principal, resource, context);
-        std::string want = engines[2].authorizeJson(line).toJson();
-        EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
-        EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
-        ++checked;
-      }
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  int checked = checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare", "gone"}, contexts);
   EXPECT_EQ(checked, 90);
   // Spot checks, so that agreement is not agreement on nothing.
   Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
@@ -212,24 +230,9 @@ TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
       R"({"risk": "low", "agent": {"approval": {}}})", // no ip, risk of another kind
       R"({"risk": 95})",                                // no agent
   };
-  std::vector<Engine> engines(3);
-  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
-                                  Evaluator::Reference};
-  for (int e = 0; e < 3; ++e) {
-    engines[e].setEvaluator(evaluators[e]);
-    ASSERT_TRUE(engines[e].loadPolicyText("g.cedar", policies).ok);
-    ASSERT_TRUE(engines[e].loadEntitiesJson("e.json", Entities).ok);
-  }
-  int checked = 0;
-  for (const char *principal : {"u", "b", "nobody"})
-    for (const char *resource : {"d", "bare"})
-      for (const std::string &context : contexts) {
-        std::string line = request(principal, resource, context);
-        std::string want = engines[2].authorizeJson(line).toJson();
-        EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
-        EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
-        ++checked;
-      }
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  int checked = checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare"}, contexts);
   EXPECT_EQ(checked, 48);
   // Spot checks, so that agreement is not agreement on nothing.
   Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
