@@ -83,12 +83,6 @@ std::optional<bool> endValue(llvm::ArrayRef<Insn> code, uint32_t pc, uint32_t re
   return std::nullopt;
 }
 
-/// Whether `call` is `contains` with one argument, the receiver first.
-bool isContains(const Insn &call) {
-  return call.op == Opcode::Call && static_cast<Builtin>(call.a) == Builtin::Contains &&
-         call.b == 2;
-}
-
 /// Whether `k` is the constant of `call`, a call of isInRange whose
 /// argument `k` pushes: then the test is `attr.isInRange(k)`.
 bool isInRangeOfConstant(const Insn &push, const Insn &call, llvm::ArrayRef<Val> constants) {
@@ -152,27 +146,9 @@ void findGuards(Program &program) {
         } else {
           break;
         }
-        // `var.attr[.attr2[.attr3]].contains(var2)`: one more GetAttr at most.
-        uint32_t at = next;
-        if (code[at].op == Opcode::GetAttr && at + 1 < ret) {
-          if (t.nested) {
-            t.hasAttr3 = true;
-            t.value = code[at].a;
-          } else {
-            t.nested = true;
-            t.attr2 = code[at].a;
-          }
-          ++at;
-        }
-        std::optional<GuardTest::Op> op;
-        if (at + 1 < ret && code[at].op == Opcode::Var && code[at].a < 3 &&
-            isContains(code[at + 1])) {
-          t.op = GuardTest::Op::ContainsVar;
-          t.value |= static_cast<int64_t>(code[at].a) << 32;
-          next = at + 2;
-        } else if (at != next) {
-          break; // a GetAttr followed by anything else
-        } else if (const Insn &test = code[next++]; test.op == Opcode::Has && !t.nested) {
+        const Insn &test = code[next++];
+        std::optional<GuardTest::Op> op = getGuardOp(test.op);
+        if (test.op == Opcode::Has && !t.nested) {
           t.op = GuardTest::Op::Has;
           t.attr2 = test.a;
           t.nested = true;
@@ -183,7 +159,7 @@ void findGuards(Program &program) {
           t.op = GuardTest::Op::InRange;
           t.operand = test.a;
           ++next;
-        } else if ((op = getGuardOp(test.op)) && fitsGuard(*op, constants[test.a])) {
+        } else if (op && fitsGuard(*op, constants[test.a])) {
           t.op = *op;
           t.value = constants[test.a].i;
           t.kind = constants[test.a].kind;

@@ -59,9 +59,9 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
   for (unsigned k = 0; k < count; ++k) {
     const GuardTest &t = g.tests[k];
     bool holds;
-    const PreparedRequest &r = world.getRequest();
-    const uint32_t vars[3] = {r.getPrincipal(), r.getAction(), r.getResource()};
     if (t.op == GuardTest::Op::In) {
+      const PreparedRequest &r = world.getRequest();
+      const uint32_t vars[3] = {r.getPrincipal(), r.getAction(), r.getResource()};
       const Val *left = t.leftIsVar ? nullptr : findFieldByKey(varAttrs[t.var], t.attr);
       const Val self = t.leftIsVar && t.var < 3 ? Val::entityId(vars[t.var]) : Val();
       std::optional<bool> in =
@@ -81,11 +81,6 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
       if (!f || f->kind != Kind::Record)
         return GuardVerdict::Unknown;
       f = findFieldByKey(f->getRecord(), t.attr2);
-      if (t.hasAttr3) {
-        if (!f || f->kind != Kind::Record)
-          return GuardVerdict::Unknown;
-        f = findFieldByKey(f->getRecord(), static_cast<uint32_t>(t.value));
-      }
     }
     if (t.op == GuardTest::Op::Has) {
       // An entity without the attribute, or without a record, has not got it.
@@ -97,10 +92,6 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
         return GuardVerdict::Unknown; // a type error
       holds = matchPattern(f->getString(), program.getPatterns()[t.operand],
                            program.getPattern(t.operand));
-    } else if (t.op == GuardTest::Op::ContainsVar) {
-      if (f->kind != Kind::Set)
-        return GuardVerdict::Unknown; // a type error
-      holds = setContains(*f, Val::entityId(vars[t.value >> 32]));
     } else if (t.op == GuardTest::Op::InRange) {
       if (f->kind != Kind::IpAddr)
         return GuardVerdict::Unknown; // a type error

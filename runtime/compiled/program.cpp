@@ -238,8 +238,8 @@ const char *const VarNames[] = {"principal", "action", "resource", "context"};
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGuard &guard,
                 const llvm::ArrayRef<Val> constants, const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==",   "!=",        "<",  "<=",       ">", ">=",
-                                         "has", "like", "isInRange", "in", "contains"};
+  static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">",
+                                         ">=", "has", "like", "isInRange", "in"};
   os << "    guard";
   for (unsigned k = 0; k < entry.guardTests; ++k) {
     const GuardTest &t = guard.tests[k];
@@ -256,11 +256,7 @@ void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGua
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)
       os << '.' << symbols.getAttr(t.attr2);
-    if (t.hasAttr3)
-      os << '.' << symbols.getAttr(static_cast<uint32_t>(t.value));
-    if (t.op == GuardTest::Op::ContainsVar) {
-      os << ".contains(" << VarNames[t.value >> 32] << ')';
-    } else if (t.op == GuardTest::Op::InRange) {
+    if (t.op == GuardTest::Op::InRange) {
       os << ".isInRange(";
       printVal(os, constants[t.operand], symbols);
       os << ')';

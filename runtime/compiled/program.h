@@ -295,15 +295,12 @@ static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line"
 /// A policy guard's test (guards.h) of `var.attr` or `var.attr.attr2`: a
 /// comparison with a constant, `has`, `like`, or `isInRange` of a constant;
 /// or `var.attr in var2.attr2` (In: `var` itself when leftIsVar), where
-/// var2 is `value`; or `var.attr[.attr2[.attr3]].contains(var2)`
-/// (ContainsVar: attr3 is `value`'s low word when hasAttr3, var2 its high).
+/// var2 is `value`.
 /// It passes when the operation holds (or, negated, when it does not);
 /// when it does not pass, the policy's value is false (or, failSatisfies,
 /// true: `forbid ... unless { context.agent has approval && ... }`).
 struct GuardTest {
-  enum class Op : uint8_t {
-    Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In, ContainsVar
-  };
+  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In };
   /// The constant of a comparison: a Long for Eq and NotEq; a Long,
   /// datetime or duration for the orderings (all keep their number in Val::i).
   int64_t value = 0;
@@ -315,7 +312,6 @@ struct GuardTest {
   uint8_t negated : 1 = 0;
   uint8_t failSatisfies : 1 = 0;
   uint8_t leftIsVar : 1 = 0;
-  uint8_t hasAttr3 : 1 = 0;
   uint32_t attr = 0;
   uint32_t attr2 = 0;
   /// Like: Program::getPatterns()[operand]. InRange: Program::getConstants()

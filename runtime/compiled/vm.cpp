@@ -611,7 +611,7 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
       verdict = testGuard(program, world, guards[p], entry.guardTests, entry.guardIsWhole,
                           varAttrs);
     }
-    PolicyOutcome outcome = PolicyOutcome::Error; // each verdict below sets it
+    PolicyOutcome outcome;
     switch (verdict) {
     case GuardVerdict::Satisfied:
       outcome = PolicyOutcome::Satisfied;
