@@ -4,8 +4,9 @@
 //
 // Most policies begin with a test of a variable's attribute: a comparison
 // with a constant (`resource.sensitivity <= 2 && context.risk < 80`,
-// `context.agent.delegation_depth > 4`), `has`, `like`, or `isInRange` of
-// a constant range. A guard is up to two such leading tests, read back from
+// `context.agent.delegation_depth > 4`), `has`, `like`, `isInRange` of a
+// constant range, or `in` between two entities (`principal in
+// resource.team`). A guard is up to two such leading tests, read back from
 // the policy's code at load time, each with the value that ends the policy
 // (`a && b`: a false; `a || b`: a true; `unless`: either, negated). A
 // decision tests a candidate's guard in place, without a call into the
