@@ -131,9 +131,10 @@ TEST(EvalCommandTest, ManyRequestsAnswerInInputOrder) {
       EXPECT_NE(lines[i].find(expected[i]), std::string::npos)
           << format << " answer " << i << ": " << lines[i];
       // A record names its own request.
-      if (format == "record" && i != 17)
+      if (format == "record" && i != 17) {
         EXPECT_NE(lines[i].find("\"id\":\"u" + std::to_string(i) + "\""), std::string::npos)
             << lines[i];
+      }
     }
   };
   CliRun decisions = runLarch("--policies " + policies, input);
