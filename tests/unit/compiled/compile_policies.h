@@ -4,37 +4,33 @@
 #define LARCH_TESTS_UNIT_COMPILED_COMPILE_POLICIES_H
 
 #include "compiler/codegen/compile_program.h"
-#include "compiler/ir/lower.h"
-#include "compiler/policy_loader.h"
+#include "testlib/lower_policies.h"
 
 #include <gtest/gtest.h>
 
 #include <memory>
-#include <optional>
 
 namespace larch::testing_compiled {
 
-struct Compiled {
-  SourceManager sm;
-  DiagnosticEngine diags;
-  LoadedPolicies loaded;
-  std::optional<ir::Module> module;
+struct Compiled : testlib::LoweredPolicies {
   std::unique_ptr<rt::Program> program;
 };
 
-/// `text` loaded (ids by position), lowered and compiled; each step is
-/// expected to succeed. `program` is null if one did not.
+/// `text` loaded (ids by position), lowered and compiled into `c`; each step
+/// is expected to succeed. Returns whether the text loaded and compiled
+/// (`program` is null if it did not compile).
+inline bool compileInto(llvm::StringRef text, Compiled &c) {
+  bool loaded = testlib::lowerPolicies(text, c);
+  if (c.module)
+    c.program = codegen::compileProgram(*c.module, c.diags);
+  EXPECT_TRUE(c.program);
+  return loaded && c.program;
+}
+
+/// compileInto() a new Compiled.
 inline std::unique_ptr<Compiled> compile(llvm::StringRef text) {
   auto c = std::make_unique<Compiled>();
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  bool ok = loadPolicyText("test.cedar", text, c->sm, c->loaded, c->diags, options);
-  EXPECT_TRUE(ok) << formatDiagnostics(c->diags.getDiagnostics(), c->sm);
-  c->module = ir::lower(c->loaded.set, c->diags);
-  EXPECT_TRUE(c->module);
-  if (c->module)
-    c->program = codegen::compileProgram(*c->module, c->diags);
-  EXPECT_TRUE(c->program);
+  compileInto(text, *c);
   return c;
 }
 

@@ -17,6 +17,7 @@
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
 #include "testlib/corpus_test_loader.h"
+#include "unit/compiled/compile_policies.h"
 #include "unit/ir/ir_interpreter.h"
 
 #include <gtest/gtest.h>
@@ -60,12 +61,7 @@ const char *const Context = R"({
 
 /// A policy set compiled and a request prepared for it, with the reference
 /// evaluator's view of the same data.
-struct Fixture {
-  SourceManager sm;
-  DiagnosticEngine diags;
-  LoadedPolicies loaded;
-  std::optional<ir::Module> module;
-  std::unique_ptr<rt::Program> program;
+struct Fixture : testing_compiled::Compiled {
   std::optional<runtime::EntityStore> store;
   std::unique_ptr<rt::FlatStore> flat;
   runtime::Request request;
@@ -76,16 +72,7 @@ struct Fixture {
 std::unique_ptr<Fixture> makeFixture(llvm::StringRef policies,
                                      llvm::StringRef principal = "alice") {
   auto f = std::make_unique<Fixture>();
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  bool ok = loadPolicyText("test.cedar", policies, f->sm, f->loaded, f->diags, options);
-  EXPECT_TRUE(ok) << formatDiagnostics(f->diags.getDiagnostics(), f->sm);
-  if (!ok)
-    return nullptr;
-  f->module = ir::lower(f->loaded.set, f->diags);
-  f->program = f->module ? codegen::compileProgram(*f->module, f->diags) : nullptr;
-  EXPECT_TRUE(f->program);
-  if (!f->program)
+  if (!testing_compiled::compileInto(policies, *f))
     return nullptr;
   json::JsonError jerr;
   f->store = json::loadEntityStore(Entities, nullptr, jerr);

@@ -11,6 +11,7 @@
 #include "testlib/corpus.h"
 #include "testlib/corpus_request.h"
 #include "testlib/corpus_test_loader.h"
+#include "testlib/lower_policies.h"
 
 #include <gtest/gtest.h>
 
@@ -22,21 +23,9 @@ using namespace larch;
 
 namespace {
 
-struct Lowered {
-  SourceManager sm;
-  LoadedPolicies loaded;
-  DiagnosticEngine diags;
-  std::optional<ir::Module> module;
-};
-
-std::unique_ptr<Lowered> lowerText(llvm::StringRef text) {
-  auto out = std::make_unique<Lowered>();
-  LoadOptions options;
-  options.idMode = PolicyIdMode::Positional;
-  bool ok = loadPolicyText("test.cedar", text, out->sm, out->loaded, out->diags, options);
-  EXPECT_TRUE(ok) << formatDiagnostics(out->diags.getDiagnostics(), out->sm);
-  out->module = ir::lower(out->loaded.set, out->diags);
-  EXPECT_TRUE(out->module.has_value());
+std::unique_ptr<testlib::LoweredPolicies> lowerText(llvm::StringRef text) {
+  auto out = std::make_unique<testlib::LoweredPolicies>();
+  testlib::lowerPolicies(text, *out);
   return out;
 }
 
