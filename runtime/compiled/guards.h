@@ -44,9 +44,22 @@ enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
 /// guardIsWhole). Call after Program::buildEntries.
 void findGuards(Program &program);
 
-/// `left in right` as the VM's In decides it when both are entities; none
-/// for anything else (a set, a type error: the code's to decide or word).
-inline std::optional<bool> entityIn(const World &world, const Val &left, const Val *right) {
+/// `var.attr in var2.attr2` (or `var in ...`) as the VM's In decides it when
+/// both sides are entities; none for anything else (a missing attribute, a
+/// set, a type error: the code's to decide or word).
+inline std::optional<bool> testIn(const World &world, const GuardTest &t,
+                                  const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+  Val left; // not an entity unless found below
+  if (t.leftIsVar) {
+    const PreparedRequest &r = world.getRequest();
+    if (t.var < 3)
+      left = Val::entityId(t.var == 0   ? r.getPrincipal()
+                           : t.var == 1 ? r.getAction()
+                                        : r.getResource());
+  } else if (const Val *a = findFieldByKey(varAttrs[t.var], t.attr)) {
+    left = *a;
+  }
+  const Val *right = findFieldByKey(varAttrs[t.value], t.attr2);
   if (left.kind != Kind::Entity || !right || right->kind != Kind::Entity)
     return std::nullopt;
   return world.isIn(left.entity, right->entity); // reflexive, as Cedar's `in`
@@ -61,53 +74,45 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
     const GuardTest &t = g.tests[k];
     bool holds;
     if (t.op == GuardTest::Op::In) {
-      const PreparedRequest &r = world.getRequest();
-      const uint32_t vars[3] = {r.getPrincipal(), r.getAction(), r.getResource()};
-      const Val *left = t.leftIsVar ? nullptr : findFieldByKey(varAttrs[t.var], t.attr);
-      const Val self = t.leftIsVar && t.var < 3 ? Val::entityId(vars[t.var]) : Val();
-      std::optional<bool> in =
-          entityIn(world, t.leftIsVar ? self : left ? *left : Val(),
-                   findFieldByKey(varAttrs[t.value], t.attr2));
+      std::optional<bool> in = testIn(world, t, varAttrs);
       if (!in)
         return GuardVerdict::Unknown;
       holds = *in;
-      if (holds == static_cast<bool>(t.negated))
-        return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
-      continue;
-    }
-    const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
-    if (t.nested) {
-      // A missing attribute is the code's error to word; an entity's
-      // attribute is the code's to read.
-      if (!f || f->kind != Kind::Record)
-        return GuardVerdict::Unknown;
-      f = findFieldByKey(f->getRecord(), t.attr2);
-    }
-    if (t.op == GuardTest::Op::Has) {
-      // An entity without the attribute, or without a record, has not got it.
-      holds = f != nullptr;
-    } else if (!f) {
-      return GuardVerdict::Unknown;
-    } else if (t.op == GuardTest::Op::Like) {
-      if (f->kind != Kind::String)
-        return GuardVerdict::Unknown; // a type error
-      holds = matchPattern(f->getString(), program.getPatterns()[t.operand],
-                           program.getPattern(t.operand));
-    } else if (t.op == GuardTest::Op::InRange) {
-      if (f->kind != Kind::IpAddr)
-        return GuardVerdict::Unknown; // a type error
-      holds = f->ip->isInRange(*program.getConstants()[t.operand].ip);
-    } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
-      // Values of different kinds are unequal (never an error).
-      holds = (f->kind == Kind::Long && f->i == t.value) == (t.op == GuardTest::Op::Eq);
     } else {
-      if (f->kind != t.kind)
-        return GuardVerdict::Unknown; // a type error
-      const int64_t x = f->i, y = t.value;
-      holds = t.op == GuardTest::Op::Less       ? x < y
-              : t.op == GuardTest::Op::LessEq   ? x <= y
-              : t.op == GuardTest::Op::Greater  ? x > y
-                                                : x >= y;
+      const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
+      if (t.nested) {
+        // A missing attribute is the code's error to word; an entity's
+        // attribute is the code's to read.
+        if (!f || f->kind != Kind::Record)
+          return GuardVerdict::Unknown;
+        f = findFieldByKey(f->getRecord(), t.attr2);
+      }
+      if (t.op == GuardTest::Op::Has) {
+        // An entity without the attribute, or without a record, has not got it.
+        holds = f != nullptr;
+      } else if (!f) {
+        return GuardVerdict::Unknown;
+      } else if (t.op == GuardTest::Op::Like) {
+        if (f->kind != Kind::String)
+          return GuardVerdict::Unknown; // a type error
+        holds = matchPattern(f->getString(), program.getPatterns()[t.operand],
+                             program.getPattern(t.operand));
+      } else if (t.op == GuardTest::Op::InRange) {
+        if (f->kind != Kind::IpAddr)
+          return GuardVerdict::Unknown; // a type error
+        holds = f->ip->isInRange(*program.getConstants()[t.operand].ip);
+      } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
+        // Values of different kinds are unequal (never an error).
+        holds = (f->kind == Kind::Long && f->i == t.value) == (t.op == GuardTest::Op::Eq);
+      } else {
+        if (f->kind != t.kind)
+          return GuardVerdict::Unknown; // a type error
+        const int64_t x = f->i, y = t.value;
+        holds = t.op == GuardTest::Op::Less       ? x < y
+                : t.op == GuardTest::Op::LessEq   ? x <= y
+                : t.op == GuardTest::Op::Greater  ? x > y
+                                                  : x >= y;
+      }
     }
     // The code from a test's ending value to the policy's Return cannot
     // err (it only stores, negates and branches on it).

@@ -243,16 +243,10 @@ void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGua
   os << "    guard";
   for (unsigned k = 0; k < entry.guardTests; ++k) {
     const GuardTest &t = guard.tests[k];
-    const bool has = t.op == GuardTest::Op::Has;
+    const bool has = t.op == GuardTest::Op::Has, in = t.op == GuardTest::Op::In;
     os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
-    if (t.op == GuardTest::Op::In) {
-      if (!t.leftIsVar)
-        os << '.' << symbols.getAttr(t.attr);
-      os << " in " << VarNames[t.value] << '.' << symbols.getAttr(t.attr2)
-         << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
-      continue;
-    }
-    if (!has || t.nested)
+    // The attribute tested (`has`: the record that should have one).
+    if (in ? !t.leftIsVar : !has || t.nested)
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)
       os << '.' << symbols.getAttr(t.attr2);
@@ -262,7 +256,9 @@ void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGua
       os << ')';
     } else {
       os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-      if (has) {
+      if (in) {
+        os << VarNames[t.value] << '.' << symbols.getAttr(t.attr2);
+      } else if (has) {
         os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
       } else if (t.op == GuardTest::Op::Like) {
         os << 'p' << t.operand;
