@@ -10,6 +10,9 @@ namespace larch::rt {
 
 namespace {
 
+/// Policies from which decide() prefetches the request entities' attributes.
+constexpr size_t PrefetchAttributesFrom = 1000;
+
 /// Sorts a vector in place; a short one by insertion (std::sort's set-up
 /// costs more than the sort for a handful of elements).
 template <typename T, typename Less> void sortSmall(std::vector<T> &v, Less less) {
@@ -34,6 +37,19 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
     scratch.epoch = 1;
   }
   World world(request);
+  // In a large set the candidates' guards mostly miss the cache reading
+  // the principal's and the resource's attributes: ask for them now, so
+  // that the misses overlap the index walk (10-20 ns at N = 10,000 with
+  // 1,000 different requests). In a small one they stay in the cache and
+  // the two lookups cost more than they save.
+  if (program.getEntries().size() >= PrefetchAttributesFrom)
+    for (uint32_t e : {request.getPrincipal(), request.getResource()}) {
+      llvm::ArrayRef<Field> attrs = world.getAttrs(e);
+      if (!attrs.empty()) {
+        __builtin_prefetch(attrs.data());
+        __builtin_prefetch(&attrs.back());
+      }
+    }
   CandidateList &candidates = scratch.candidates;
   bool checkScope = mode == CandidateMode::AllPolicies;
   if (checkScope) {

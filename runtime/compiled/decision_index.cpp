@@ -25,11 +25,11 @@ uint32_t DecisionIndex::newNode(Level level, bool isTypeNode) {
 uint32_t DecisionIndex::childFor(uint32_t node, EdgeKind kind, uint32_t id,
                                  Level childLevel, bool isTypeNode) {
   uint64_t key = edgeKey(node, kind, id);
-  auto it = edges.find(key);
-  if (it != edges.end())
+  auto it = buildEdges.find(key);
+  if (it != buildEdges.end())
     return it->second;
   uint32_t child = newNode(childLevel, isTypeNode);
-  edges[key] = child;
+  buildEdges[key] = child;
   edgeLabels[child] = {node, key};
   Node &n = nodes[node];
   n.hasEq |= kind == EqEdge;
@@ -75,6 +75,7 @@ void DecisionIndex::insertScope(uint32_t node, const EntityScopeSpec &scope,
 void DecisionIndex::clear() {
   actionNodeById.clear();
   nodes.clear();
+  buildEdges.clear();
   edges.clear();
   leafPolicies.clear();
   edgeLabels.clear();
@@ -270,14 +271,14 @@ void DecisionIndex::freeze() {
   std::vector<std::vector<uint32_t>> keyed = getChildren();
   for (std::vector<uint32_t> &kids : keyed)
     llvm::erase_if(kids, [&](uint32_t c) { return edgeLabels[c].second == UINT64_MAX; });
-  llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> big;
+  std::vector<std::pair<uint64_t, uint32_t>> big;
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     Node &node = nodes[n];
     node.hashedEdges = keyed[n].size() > MaxInline;
     for (uint32_t c : keyed[n]) {
       uint64_t key = edgeLabels[c].second;
       if (node.hashedEdges) {
-        big[key] = c;
+        big.emplace_back(key, c);
         continue;
       }
       node.inlineKind[node.numInline] = static_cast<uint8_t>((key >> 32) & 3);
@@ -286,7 +287,8 @@ void DecisionIndex::freeze() {
       ++node.numInline;
     }
   }
-  edges = std::move(big);
+  edges.assign(big);
+  buildEdges.shrink_and_clear();
 }
 
 template <unsigned L>
@@ -359,6 +361,26 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   if (w.duplicates) {
     std::sort(out.begin(), out.end());
     out.erase(std::unique(out.begin(), out.end()), out.end());
+  }
+}
+
+void DecisionIndex::EdgeTable::assign(llvm::ArrayRef<std::pair<uint64_t, uint32_t>> entries) {
+  clear();
+  if (entries.empty())
+    return;
+  size_t size = 2;
+  while (size < 2 * entries.size())
+    size *= 2;
+  slots.assign(size, Slot());
+  mask = size - 1;
+  for (auto [key, child] : entries) {
+    assert(key != EmptyKey && "edge kinds fit in two bits below 3");
+    size_t i = slotOf(key);
+    while (slots[i].key != EmptyKey) {
+      assert(slots[i].key != key && "each edge once");
+      i = (i + 1) & mask;
+    }
+    slots[i] = Slot{key, child};
   }
 }
 
