@@ -279,11 +279,13 @@ void DecisionIndex::freeze() {
       uint64_t key = edgeLabels[c].second;
       if (node.hashedEdges) {
         big.emplace_back(key, c);
+        const unsigned bit = filterBit(key);
+        node.slots[bit >> 5] |= uint32_t(1) << (bit & 31);
         continue;
       }
       node.inlineKind[node.numInline] = static_cast<uint8_t>((key >> 32) & 3);
-      node.inlineId[node.numInline] = static_cast<uint32_t>(key);
-      node.inlineChild[node.numInline] = c;
+      node.slots[node.numInline] = static_cast<uint32_t>(key);
+      node.slots[MaxInline + node.numInline] = c;
       ++node.numInline;
     }
   }

@@ -98,25 +98,37 @@ private:
   struct alignas(64) Node {
     Level level = LeafLevel;
     /// The keyed edges are in `edges` (more than MaxInline of them, or the
-    /// trie is still being built), else in the inline arrays.
+    /// trie is still being built), else inline in `slots`.
     bool hashedEdges = true;
     uint8_t numInline = 0;
     uint8_t inlineKind[MaxInline] = {};
-    uint32_t inlineId[MaxInline] = {};
-    uint32_t inlineChild[MaxInline] = {};
     /// An `is T` sub-node: tests the same entity as its parent.
     bool isTypeNode = false;
     bool hasEq = false, hasIn = false, hasIs = false;
+    /// Leaf only: it lists a policy scoped to several actions, which other
+    /// leaves of one lookup may list too.
+    bool multiAction = false;
     /// Child for scope `Any`; for an `is T` sub-node, the `is T` child.
     uint32_t any = None;
     /// Leaf: getLeafPolicies()[first, first + count). A store action's
     /// principal-level node (buildForActions): `count` is the number of
     /// policies filed below it, the most one lookup there can return.
     uint32_t first = 0, count = 0;
-    /// Leaf only: it lists a policy scoped to several actions, which other
-    /// leaves of one lookup may list too.
-    bool multiAction = false;
+    /// Inline edges: ids in [0, MaxInline), children in [MaxInline,
+    /// 2 * MaxInline). With hashed edges: a 256-bit filter of their keys
+    /// (filterBit), so that most probes for an edge the node lacks end
+    /// here, without reading the table (most of a lookup's probes are
+    /// such, and would miss the cache).
+    uint32_t slots[2 * MaxInline] = {};
+
+    uint32_t inlineId(unsigned k) const { return slots[k]; }
+    uint32_t inlineChild(unsigned k) const { return slots[MaxInline + k]; }
+    bool mayHaveEdge(unsigned bit) const { return slots[bit >> 5] >> (bit & 31) & 1; }
   };
+  static_assert(sizeof(Node) == 64, "a node is one cache line");
+  /// The filter bit of an edge key: hash bits the table's slot index does
+  /// not use below 2^24 slots (beyond, the filter is only less selective).
+  static unsigned filterBit(uint64_t key) { return EdgeKeyInfo::getHashValue(key) >> 24; }
 
   static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
     return (static_cast<uint64_t>(node) << 34) | (static_cast<uint64_t>(kind) << 32) | id;
@@ -125,11 +137,12 @@ private:
     const Node &n = nodes[node];
     if (!n.hashedEdges) {
       for (unsigned k = 0; k < n.numInline; ++k)
-        if (n.inlineId[k] == id && n.inlineKind[k] == kind)
-          return n.inlineChild[k];
+        if (n.inlineId(k) == id && n.inlineKind[k] == kind)
+          return n.inlineChild(k);
       return None;
     }
-    return edges.find(edgeKey(node, kind, id));
+    const uint64_t key = edgeKey(node, kind, id);
+    return n.mayHaveEdge(filterBit(key)) ? edges.find(key) : None;
   }
   /// Moves the edges of small nodes inline (end of build).
   void freeze();
