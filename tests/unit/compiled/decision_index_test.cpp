@@ -175,3 +175,61 @@ TEST(DecisionIndex, PerActionIndexAgreesWithScanningOnRandomHierarchies) {
   }
   EXPECT_EQ(checked, 20u * (3 * 13 * 2 + 1));
 }
+
+// Nodes with more than four keyed edges keep them in the index's hash table
+// and a filter of their keys (decision_index.h). 300 policies, each scoped
+// to one principal by `==`, `in` a group or `is` a type, under one action
+// and under an action group: every principal, its groups, and entities no
+// policy names are probed, and the indexed engine agrees with scanning
+// (checked to fail when the filter drops a key, or finding stops at the
+// first slot).
+TEST(DecisionIndex, ManyKeyedEdgesAreFoundAndNoOthers) {
+  std::string policies, entities = "[";
+  auto uid = [](const std::string &type, const std::string &id) {
+    return R"({"type": ")" + type + R"(", "id": ")" + id + R"("})";
+  };
+  for (int i = 0; i < 100; ++i) {
+    std::string n = std::to_string(i);
+    policies += "@id(\"eq" + n + "\") permit(principal == User::\"u" + n +
+                "\", action == Action::\"read\", resource);\n";
+    policies += "@id(\"in" + n + "\") permit(principal in Group::\"g" + n +
+                "\", action in Action::\"all\", resource);\n";
+    policies += "@id(\"is" + n + "\") permit(principal is T" + n +
+                ", action == Action::\"read\", resource);\n";
+    // u<i> is in g<i> and h<i>, h<i> in g<i+1 mod 100>: several `in`
+    // probes per lookup, one for a group no policy names (h<i>).
+    entities += "{\"uid\": " + uid("User", "u" + n) + ", \"attrs\": {}, \"parents\": [" +
+                uid("Group", "g" + n) + ", " + uid("Group", "h" + n) + "]},\n";
+    entities += "{\"uid\": " + uid("Group", "h" + n) + ", \"attrs\": {}, \"parents\": [" +
+                uid("Group", "g" + std::to_string((i + 1) % 100)) + "]},\n";
+  }
+  entities += "{\"uid\": " + uid("Action", "read") + ", \"attrs\": {}, \"parents\": [" +
+              uid("Action", "all") + "]}]";
+  Engine indexed, scanning;
+  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
+  for (Engine *e : {&indexed, &scanning}) {
+    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
+    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
+  }
+  std::vector<std::string> principals;
+  for (int i = 0; i < 103; ++i) {
+    std::string n = std::to_string(i);
+    principals.push_back("User::\\\"u" + n + "\\\"");
+    principals.push_back("Group::\\\"g" + n + "\\\"");
+    principals.push_back("Group::\\\"h" + n + "\\\"");
+    principals.push_back("T" + n + "::\\\"x\\\"");
+  }
+  for (const std::string &p : principals)
+    for (const char *a : {"Action::\\\"read\\\"", "Action::\\\"all\\\"", "Action::\\\"write\\\""}) {
+      std::string line = request(p, a, "Doc::\\\"d\\\"");
+      EXPECT_EQ(satisfied(indexed, line), satisfied(scanning, line)) << line;
+    }
+  // Spot checks: u7 is in g7, h7 and (through h7) g8.
+  EXPECT_EQ(satisfied(indexed, request("User::\\\"u7\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\"")),
+            (std::vector<std::string>{"eq7", "in7", "in8"}));
+  EXPECT_EQ(satisfied(indexed, request("T42::\\\"x\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\"")),
+            (std::vector<std::string>{"is42"}));
+  EXPECT_TRUE(
+      satisfied(indexed, request("User::\\\"nobody\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\""))
+          .empty());
+}
