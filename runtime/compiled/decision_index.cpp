@@ -290,7 +290,7 @@ void DecisionIndex::freeze() {
     }
   }
   edges.assign(big);
-  buildEdges.shrink_and_clear();
+  buildEdges = decltype(buildEdges)(); // shrink_and_clear would keep a table for them all
 }
 
 template <unsigned L>
