@@ -365,6 +365,8 @@ int runBench(const std::vector<std::string> &args) {
         {"policies", policyCount},
         {"requests", lines.size()},
         {"passes", passes},
+        {"warm_up_passes", WarmUpPasses},
+        {"order", "shuffled per pass"},
         {"load_seconds", {{"policies", policiesSeconds}, {"schema", schemaSeconds}, {"entities", entitiesSeconds}}},
         {"memory_bytes",
          {{"rss_start", rssStart}, {"rss_policies", rssPolicies}, {"rss_loaded", rssLoaded},
@@ -386,7 +388,8 @@ int runBench(const std::vector<std::string> &args) {
     };
     char buf[160];
     std::cout << "larch bench: " << policyCount << " policies, " << lines.size()
-              << " requests x " << passes << " passes, engine " << engineName << "\n";
+              << " requests x " << passes << " passes (each shuffled, after " << WarmUpPasses
+              << " warm-up passes), engine " << engineName << "\n";
     std::snprintf(buf, sizeof buf, "load         policies %.1f ms, schema %.1f ms, entities %.1f ms\n",
                   policiesSeconds * 1e3, schemaSeconds * 1e3, entitiesSeconds * 1e3);
     std::cout << buf;

@@ -50,6 +50,9 @@ TEST(BenchCommand, ReportsTheDecisionMixAndNoAllocations) {
   nlohmann::json j = nlohmann::json::parse(r.out);
   EXPECT_EQ(j["policies"], 2);
   EXPECT_EQ(j["requests"], 4);
+  EXPECT_EQ(j["passes"], 2);
+  EXPECT_EQ(j["warm_up_passes"], 3);
+  EXPECT_EQ(j["order"], "shuffled per pass");
   EXPECT_EQ(j["mix"]["allow"], 2);
   EXPECT_EQ(j["mix"]["deny"], 2);
   EXPECT_EQ(j["mix"]["with_errors"], 1);
