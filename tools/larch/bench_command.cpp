@@ -262,18 +262,20 @@ int runBench(const std::vector<std::string> &args) {
   // calls read them one after another in memory, as in file order: a
   // caller decides a request it has just prepared, not one scattered among
   // thousands of others.
-  std::vector<std::vector<uint32_t>> orders(passes, std::vector<uint32_t>(lines.size()));
   std::mt19937 shuffler(20261129);
-  for (std::vector<uint32_t> &order : orders) {
+  auto shuffledOrder = [&] {
+    std::vector<uint32_t> order(lines.size());
     std::iota(order.begin(), order.end(), 0u);
     std::shuffle(order.begin(), order.end(), shuffler);
-  }
+    return order;
+  };
+  std::vector<std::vector<uint32_t>> orders(passes);
+  for (std::vector<uint32_t> &order : orders)
+    order = shuffledOrder();
   // Preparing evicts some of the policies' data from the caches: after it,
   // the requests are decided once more untimed, in yet another order.
-  std::vector<uint32_t> rewarmOrder(lines.size());
-  std::iota(rewarmOrder.begin(), rewarmOrder.end(), 0u);
-  std::shuffle(rewarmOrder.begin(), rewarmOrder.end(), shuffler);
-  auto prepareInOrder = [&](const std::vector<uint32_t> &order) {
+  const std::vector<uint32_t> rewarmOrder = shuffledOrder();
+  auto prepareAndRewarm = [&](const std::vector<uint32_t> &order) {
     for (size_t k = 0; k < order.size(); ++k)
       engine.prepareJson(lines[order[k]], requests[k]);
     for (uint32_t k : rewarmOrder)
@@ -297,7 +299,7 @@ int runBench(const std::vector<std::string> &args) {
   libraryNs.reserve(size_t(passes) * lines.size());
   uint64_t allocations = 0;
   for (unsigned pass = 0; pass < passes; ++pass) {
-    prepareInOrder(orders[pass]);
+    prepareAndRewarm(orders[pass]);
     for (size_t i = 0; i < lines.size(); ++i) {
       uint64_t a0 = support::getAllocationCount();
       auto s = Clock::now();
@@ -324,7 +326,7 @@ int runBench(const std::vector<std::string> &args) {
   double cpu = 0, wall = 0;
   size_t allowedCount = 0;
   for (unsigned pass = 0; pass < passes; ++pass) {
-    prepareInOrder(orders[pass]);
+    prepareAndRewarm(orders[pass]);
     const double cpu0 = cpuSeconds();
     auto t0 = Clock::now();
     for (size_t i = 0; i < lines.size(); ++i)
