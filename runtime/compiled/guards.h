@@ -44,6 +44,22 @@ enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
 /// guardIsWhole). Call after Program::buildEntries.
 void findGuards(Program &program);
 
+/// The value of a variable, as the VM's Var pushes it: the entity of the
+/// principal, action or resource, or the context.
+inline Val getVarValue(const PreparedRequest &request, VarKind var) {
+  switch (var) {
+  case VarKind::Principal:
+    return Val::entityId(request.getPrincipal());
+  case VarKind::Action:
+    return Val::entityId(request.getAction());
+  case VarKind::Resource:
+    return Val::entityId(request.getResource());
+  case VarKind::Context:
+    break;
+  }
+  return request.getContext();
+}
+
 /// `var.attr in var2.attr2` (or `var in ...`) as the VM's In decides it when
 /// both sides are entities; none for anything else (a missing attribute, a
 /// set, a type error: the code's to decide or word).
@@ -51,11 +67,7 @@ inline std::optional<bool> testIn(const World &world, const GuardTest &t,
                                   const llvm::ArrayRef<Field> (&varAttrs)[4]) {
   Val left; // not an entity unless found below
   if (t.leftIsVar) {
-    const PreparedRequest &r = world.getRequest();
-    if (t.var < 3)
-      left = Val::entityId(t.var == 0   ? r.getPrincipal()
-                           : t.var == 1 ? r.getAction()
-                                        : r.getResource());
+    left = getVarValue(world.getRequest(), static_cast<VarKind>(t.var));
   } else if (const Val *a = findFieldByKey(varAttrs[t.var], t.attr)) {
     left = *a;
   }

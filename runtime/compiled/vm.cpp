@@ -173,19 +173,7 @@ struct Machine {
     pc = target;
     return true;
   };
-  auto pushVar = [&](uint32_t var) {
-    switch (static_cast<VarKind>(var)) {
-    case VarKind::Principal:
-      return Val::entityId(request.getPrincipal());
-    case VarKind::Action:
-      return Val::entityId(request.getAction());
-    case VarKind::Resource:
-      return Val::entityId(request.getResource());
-    case VarKind::Context:
-      break;
-    }
-    return request.getContext();
-  };
+  auto pushVar = [&](uint32_t var) { return getVarValue(request, static_cast<VarKind>(var)); };
   constexpr uint32_t ExpectBool = static_cast<uint32_t>(Kind::Bool);
   constexpr uint32_t ExpectLong = static_cast<uint32_t>(Kind::Long);
 
