@@ -5,12 +5,18 @@
 # is already there.
 #
 #   scripts/cedar-wasm.sh DEST [VERSION]
+#   scripts/cedar-wasm.sh --installed-version DEST   # prints what DEST holds
 #
 # Exit codes: 0 installed (or already there); 3 node or npm missing, or the
 # npm registry unreachable (the differential test then skips); 1 anything else.
 set -uo pipefail
 
 version_default=4.13.0
+query=
+if [ "${1:-}" = "--installed-version" ]; then
+  query=1
+  shift
+fi
 dest=${1:?usage: scripts/cedar-wasm.sh DEST [VERSION]}
 version=${2:-${CEDAR_WASM_VERSION:-$version_default}}
 pkg="$dest/node_modules/@cedar-policy/cedar-wasm/package.json"
@@ -18,6 +24,11 @@ pkg="$dest/node_modules/@cedar-policy/cedar-wasm/package.json"
 installed_version() {
   [ -f "$pkg" ] && node -e 'process.stdout.write(require(require("path").resolve(process.argv[1])).version)' "$pkg" 2>/dev/null
 }
+
+if [ -n "$query" ]; then
+  installed_version
+  exit
+fi
 
 for tool in node npm; do
   if ! command -v "$tool" >/dev/null 2>&1; then

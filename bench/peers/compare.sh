@@ -49,8 +49,7 @@ if [ $rc -ne 0 ]; then
   echo "compare: cedar-wasm is not available (exit $rc); nothing compared" >&2
   exit $rc
 fi
-cedar_version=$(node -e 'process.stdout.write(require(require("path").resolve(process.argv[1])).version)' \
-  "$build/cedar-wasm/node_modules/@cedar-policy/cedar-wasm/package.json")
+cedar_version=$(bash "$root/scripts/cedar-wasm.sh" --installed-version "$build/cedar-wasm")
 
 # CPU seconds (user + system) of a command reading INPUT, best of 3.
 cpu_best_of_3() {
