@@ -64,14 +64,15 @@ inline Val getVarValue(const PreparedRequest &request, VarKind var) {
 /// both sides are entities; none for anything else (a missing attribute, a
 /// set, a type error: the code's to decide or word).
 inline std::optional<bool> testIn(const World &world, const GuardTest &t,
-                                  const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+                                  const llvm::ArrayRef<Field> (&varAttrs)[4],
+                                  FieldHints &hints) {
   Val left; // not an entity unless found below
   if (t.leftIsVar) {
     left = getVarValue(world.getRequest(), static_cast<VarKind>(t.var));
-  } else if (const Val *a = findFieldByKey(varAttrs[t.var], t.attr)) {
+  } else if (const Val *a = hints.find(varAttrs[t.var], t.attr)) {
     left = *a;
   }
-  const Val *right = findFieldByKey(varAttrs[t.value], t.attr2);
+  const Val *right = hints.find(varAttrs[t.value], t.attr2);
   if (left.kind != Kind::Entity || !right || right->kind != Kind::Entity)
     return std::nullopt;
   return world.isIn(left.entity, right->entity); // reflexive, as Cedar's `in`
@@ -81,23 +82,24 @@ inline std::optional<bool> testIn(const World &world, const GuardTest &t,
 /// VarKind; empty when a variable has none). The context must be a record.
 inline GuardVerdict testGuard(const Program &program, const World &world, const PolicyGuard &g,
                               unsigned count, bool whole,
-                              const llvm::ArrayRef<Field> (&varAttrs)[4]) {
+                              const llvm::ArrayRef<Field> (&varAttrs)[4],
+                              FieldHints &hints) {
   for (unsigned k = 0; k < count; ++k) {
     const GuardTest &t = g.tests[k];
     bool holds;
     if (t.op == GuardTest::Op::In) {
-      std::optional<bool> in = testIn(world, t, varAttrs);
+      std::optional<bool> in = testIn(world, t, varAttrs, hints);
       if (!in)
         return GuardVerdict::Unknown;
       holds = *in;
     } else {
-      const Val *f = findFieldByKey(varAttrs[t.var], t.attr);
+      const Val *f = hints.find(varAttrs[t.var], t.attr);
       if (t.nested) {
         // A missing attribute is the code's error to word; an entity's
         // attribute is the code's to read.
         if (!f || f->kind != Kind::Record)
           return GuardVerdict::Unknown;
-        f = findFieldByKey(f->getRecord(), t.attr2);
+        f = hints.find(f->getRecord(), t.attr2);
       }
       if (t.op == GuardTest::Op::Has) {
         // An entity without the attribute, or without a record, has not got it.

@@ -70,6 +70,8 @@ public:
   };
   std::vector<MemoSlot> memo;
   uint32_t epoch = 0;
+  /// Where the decisions found attributes (guards and VM): only guesses.
+  FieldHints fieldHints;
 };
 
 } // namespace larch::rt

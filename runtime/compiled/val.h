@@ -132,6 +132,36 @@ inline const Val *findFieldByKey(llvm::ArrayRef<Field> fs, uint32_t key) {
   return base->key == key ? &base->value : nullptr;
 }
 
+/// Where each attribute key was last found (by the key's low bits), so
+/// that a decision reading the same attributes of same-shaped records again
+/// (the context of every request, entities of one type) reads one field
+/// instead of counting through all of them: an inline cache, as in Lua's
+/// and V8's property lookups. A position is only a guess, checked against
+/// the key, so a stale or colliding one costs a full lookup, never a wrong
+/// field. Owned by a caller's scratch (never shared between threads).
+class FieldHints {
+public:
+  const Val *find(llvm::ArrayRef<Field> fs, uint32_t key) {
+    uint16_t &hint = positions[key % NumSlots];
+    if (hint < fs.size() && fs[hint].key == key)
+      return &fs[hint].value;
+    const Val *v = findFieldByKey(fs, key);
+    if (v) {
+      size_t at = static_cast<size_t>(
+          reinterpret_cast<const Field *>(reinterpret_cast<const char *>(v) -
+                                          offsetof(Field, value)) -
+          fs.data());
+      if (at <= UINT16_MAX)
+        hint = static_cast<uint16_t>(at);
+    }
+    return v;
+  }
+
+private:
+  static constexpr size_t NumSlots = 256;
+  uint16_t positions[NumSlots] = {};
+};
+
 /// A total order consistent with equalVals: by kind, then content (numbers
 /// numerically, strings by bytes, entities and keys by id, sets and records
 /// lexicographically, ipaddrs as ext::IpAddr orders them). <0, 0 or >0.

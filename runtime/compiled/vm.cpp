@@ -114,6 +114,7 @@ struct Machine {
   Val *sp = base; // next free slot
   EvalScratch::MemoSlot *memo = machine.memo;
   const uint32_t epoch = machine.epoch;
+  FieldHints &hints = scratch.fieldHints;
 
   // Records an error raised by the instruction just executed (pc - 1).
   auto fail = [&](ErrorCode code, uint32_t detail, const Val &a, const Val &b) {
@@ -140,9 +141,9 @@ struct Machine {
   // `v has attr` and `v.attr` in place; false after recording an error.
   auto hasAttr = [&](Val &v, uint32_t attr) {
     if (v.kind == Kind::Record)
-      v = Val::boolean(findFieldByKey(v.getRecord(), attr) != nullptr);
+      v = Val::boolean(hints.find(v.getRecord(), attr) != nullptr);
     else if (v.kind == Kind::Entity)
-      v = Val::boolean(world.findAttr(v.entity, attr) != nullptr);
+      v = Val::boolean(hints.find(world.getAttrs(v.entity), attr) != nullptr);
     else
       return typeError(static_cast<uint32_t>(Expect::RecordOrEntity), v), false;
     return true;
@@ -150,10 +151,10 @@ struct Machine {
   auto getAttr = [&](Val &v, uint32_t attr) {
     const Val *f;
     if (v.kind == Kind::Record) {
-      if (!(f = findFieldByKey(v.getRecord(), attr)))
+      if (!(f = hints.find(v.getRecord(), attr)))
         return fail(ErrorCode::NoRecordAttr, attr, v, Val()), false;
     } else if (v.kind == Kind::Entity) {
-      if (!(f = world.findAttr(v.entity, attr)))
+      if (!(f = hints.find(world.getAttrs(v.entity), attr)))
         return fail(world.hasRecord(v.entity) ? ErrorCode::NoEntityAttr
                                               : ErrorCode::NoSuchEntity,
                     attr, v, Val()),
@@ -597,7 +598,7 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
         haveVarAttrs = true;
       }
       verdict = testGuard(program, world, guards[p], entry.guardTests, entry.guardIsWhole,
-                          varAttrs);
+                          varAttrs, scratch.fieldHints);
     }
     PolicyOutcome outcome;
     switch (verdict) {
