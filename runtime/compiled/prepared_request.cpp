@@ -236,10 +236,6 @@ bool prepareRequest(const FlatStore &store, const runtime::Request &request,
 
 // ---------------------------------------------------------------------- World
 
-uint32_t World::getType(uint32_t e) const {
-  return e < numStoreEntities ? store.getType(e) : request.getLocalEntityType(e);
-}
-
 bool World::hasRecord(uint32_t e) const {
   if (layered)
     if (const PreparedRequest::Overlay *o = request.findOverlay(e))
@@ -247,7 +243,7 @@ bool World::hasRecord(uint32_t e) const {
   return e < numStoreEntities && store.hasRecord(e);
 }
 
-llvm::ArrayRef<Field> World::getAttrs(uint32_t e) const {
+llvm::ArrayRef<Field> World::getLayeredAttrs(uint32_t e) const {
   if (layered)
     if (const PreparedRequest::Overlay *o = request.findOverlay(e))
       return o->attrs;
@@ -277,7 +273,7 @@ const Val *World::findTag(uint32_t e, llvm::StringRef key) const {
   return it != ts.end() && it->key.getString() == key ? &it->value : nullptr;
 }
 
-llvm::ArrayRef<uint32_t> World::getAncestors(uint32_t e) const {
+llvm::ArrayRef<uint32_t> World::getLayeredAncestors(uint32_t e) const {
   if (layered)
     if (const PreparedRequest::Overlay *o = request.findOverlay(e))
       return o->ancestors;

@@ -127,16 +127,29 @@ public:
       : store(request.getStore()), request(request),
         numStoreEntities(store.getNumEntities()), layered(request.hasOverlays()) {}
 
-  uint32_t getType(uint32_t e) const;
+  // The store's own entities, without overlays, are the common case and
+  // read inline: each decision asks for several (a call each cost 4% of a
+  // decision's instructions at N = 10,000).
+  uint32_t getType(uint32_t e) const {
+    return e < numStoreEntities ? store.getType(e) : request.getLocalEntityType(e);
+  }
   bool hasRecord(uint32_t e) const;
-  llvm::ArrayRef<Field> getAttrs(uint32_t e) const;
+  llvm::ArrayRef<Field> getAttrs(uint32_t e) const {
+    if (!layered && e < numStoreEntities)
+      return store.getAttrs(e);
+    return getLayeredAttrs(e);
+  }
   /// The attribute `key` of entity `e`, or null (also when e has no record).
   const Val *findAttr(uint32_t e, uint32_t key) const;
   llvm::ArrayRef<Tag> getTags(uint32_t e) const;
   /// The tag named `key`, or null; binary search by bytes.
   const Val *findTag(uint32_t e, llvm::StringRef key) const;
   /// Proper ancestors, sorted.
-  llvm::ArrayRef<uint32_t> getAncestors(uint32_t e) const;
+  llvm::ArrayRef<uint32_t> getAncestors(uint32_t e) const {
+    if (!layered && e < numStoreEntities)
+      return store.getAncestors(e);
+    return getLayeredAncestors(e);
+  }
   /// Cedar's `in` on entities: e == ancestor or ancestor is an ancestor of e.
   bool isIn(uint32_t e, uint32_t ancestor) const;
 
@@ -152,6 +165,10 @@ public:
   const PreparedRequest &getRequest() const { return request; }
 
 private:
+  /// getAttrs and getAncestors with the request's overlays and entities.
+  llvm::ArrayRef<Field> getLayeredAttrs(uint32_t e) const;
+  llvm::ArrayRef<uint32_t> getLayeredAncestors(uint32_t e) const;
+
   const FlatStore &store;
   const PreparedRequest &request;
   uint32_t numStoreEntities;
