@@ -133,7 +133,7 @@ private:
   static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
     return (static_cast<uint64_t>(node) << 34) | (static_cast<uint64_t>(kind) << 32) | id;
   }
-  uint32_t findEdge(uint32_t node, EdgeKind kind, uint32_t id) const {
+  [[gnu::always_inline]] uint32_t findEdge(uint32_t node, EdgeKind kind, uint32_t id) const {
     const Node &n = nodes[node];
     if (!n.hashedEdges) {
       for (unsigned k = 0; k < n.numInline; ++k)
