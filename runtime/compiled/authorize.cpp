@@ -67,19 +67,16 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   }
   scratch.reasons.clear();
   scratch.errors.clear();
-  llvm::ArrayRef<PolicyEntry> policies = program.getEntries();
-  // With thousands of policies the candidates' entries and guards are
+  // A candidate's guard line is all an indexed decision reads of it (with
+  // its effect and code entry). With thousands of policies these lines are
   // scattered: ask for all of them now, so their cache misses overlap
-  // instead of queueing behind one another (guards too: 238 to 221 ns at
-  // N = 10,000). Their code, grouped by action, mostly shares a few lines;
-  // prefetching it too measured no better (docs/architecture.md).
-  if (!checkScope) {
-    const PolicyGuard *guards = program.getGuards().data();
-    for (uint32_t p : candidates) {
-      __builtin_prefetch(&policies[p]);
+  // instead of queueing behind one another (238 to 221 ns at N = 10,000).
+  // Their code, grouped by action, mostly shares a few lines; prefetching
+  // it too measured no better (docs/architecture.md).
+  llvm::ArrayRef<PolicyGuard> guards = program.getGuards();
+  if (!checkScope)
+    for (uint32_t p : candidates)
       __builtin_prefetch(&guards[p]);
-    }
-  }
   if (scratch.recordOutcomes) {
     scratch.outcomes.clear();
     scratch.outcomesRecorded = true;
@@ -94,7 +91,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   view.permitSatisfied = tally.anyPermit;
   if (tally.anyForbid)
     reasons.erase(std::remove_if(reasons.begin(), reasons.end(),
-                                 [&](uint32_t p) { return !policies[p].isForbid; }),
+                                 [&](uint32_t p) { return !guards[p].isForbid; }),
                   reasons.end());
   // The index lists candidates leaf by leaf; results are in policy order.
   // Both lists are short (a few reasons, errors rarely), so sorting them

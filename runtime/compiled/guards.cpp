@@ -96,11 +96,13 @@ bool isInRangeOfConstant(const Insn &push, const Insn &call, llvm::ArrayRef<Val>
 void findGuards(Program &program) {
   llvm::ArrayRef<Insn> code = program.getCode();
   llvm::ArrayRef<Val> constants = program.getConstants();
-  std::vector<PolicyEntry> &entries = program.getMutableEntries();
+  llvm::ArrayRef<PolicyEntry> entries = program.getEntries();
   std::vector<PolicyGuard> &guards = program.getGuards();
   guards.assign(entries.size(), PolicyGuard());
   for (size_t p = 0; p < entries.size(); ++p) {
-    PolicyEntry &e = entries[p];
+    const PolicyEntry &e = entries[p];
+    guards[p].bodyEntry = e.bodyEntry;
+    guards[p].isForbid = e.isForbid;
     const uint32_t ret = e.codeEnd - 1; // the policy's Return
     assert(code[ret].op == Opcode::Return && "a policy's code ends in its Return");
     unsigned n = 0;
@@ -205,8 +207,8 @@ void findGuards(Program &program) {
       if (whole)
         break;
     }
-    e.guardTests = static_cast<uint8_t>(n);
-    e.guardIsWhole = whole;
+    guards[p].numTests = static_cast<uint8_t>(n);
+    guards[p].isWhole = whole;
     // The tests are at the body's top level: when they all hold, the stack
     // is as at its entry, and the code from `resume` computes the rest.
     guards[p].resume = whole ? e.bodyEntry : resume;

@@ -39,9 +39,9 @@ namespace larch::rt {
 /// policy's code goes on from PolicyGuard::resume.
 enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
 
-/// Reads each policy's guard from its code into `guards` (one per policy)
-/// and records its size in the policy's entry (PolicyEntry::guardTests,
-/// guardIsWhole). Call after Program::buildEntries.
+/// Reads each policy's guard from its code into Program::getGuards() (one
+/// per policy, with what a decision needs of its entry). Call after
+/// Program::buildEntries.
 void findGuards(Program &program);
 
 /// The value of a variable, as the VM's Var pushes it: the entity of the
@@ -81,10 +81,9 @@ inline std::optional<bool> testIn(const World &world, const GuardTest &t,
 /// The guard's verdict, given the attributes of each variable (ORDER
 /// VarKind; empty when a variable has none). The context must be a record.
 inline GuardVerdict testGuard(const Program &program, const World &world, const PolicyGuard &g,
-                              unsigned count, bool whole,
                               const llvm::ArrayRef<Field> (&varAttrs)[4],
                               FieldHints &hints) {
-  for (unsigned k = 0; k < count; ++k) {
+  for (unsigned k = 0; k < g.numTests; ++k) {
     const GuardTest &t = g.tests[k];
     bool holds;
     if (t.op == GuardTest::Op::In) {
@@ -133,7 +132,7 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
     if (holds == static_cast<bool>(t.negated))
       return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
   }
-  return whole ? GuardVerdict::Satisfied : GuardVerdict::Holds;
+  return g.isWhole ? GuardVerdict::Satisfied : GuardVerdict::Holds;
 }
 
 } // namespace larch::rt

@@ -236,12 +236,12 @@ const char *const VarNames[] = {"principal", "action", "resource", "context"};
 
 /// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
 /// context has x, then @12`.
-void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGuard &guard,
+void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
                 const llvm::ArrayRef<Val> constants, const SymbolTable &symbols) {
   static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">",
                                          ">=", "has", "like", "isInRange", "in"};
   os << "    guard";
-  for (unsigned k = 0; k < entry.guardTests; ++k) {
+  for (unsigned k = 0; k < guard.numTests; ++k) {
     const GuardTest &t = guard.tests[k];
     const bool has = t.op == GuardTest::Op::Has, in = t.op == GuardTest::Op::In;
     os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
@@ -271,7 +271,7 @@ void printGuard(llvm::raw_ostream &os, const PolicyEntry &entry, const PolicyGua
     }
     os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
   }
-  if (entry.guardIsWhole)
+  if (guard.isWhole)
     os << " (whole condition)\n";
   else
     os << ", then @" << guard.resume << '\n';
@@ -322,8 +322,8 @@ std::string Program::dump() const {
     os << ", ";
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
-    if (i < entries.size() && entries[i].guardTests)
-      printGuard(os, entries[i], guards[i], constants, symbols);
+    if (i < guards.size() && guards[i].numTests)
+      printGuard(os, guards[i], constants, symbols);
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))

@@ -587,9 +587,9 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
   CandidateTally tally;
   EvalError error;
   for (uint32_t p : candidates) {
-    const PolicyEntry &entry = entries[p];
+    const PolicyGuard &guard = guards[p];
     GuardVerdict verdict = GuardVerdict::Unknown;
-    if (entry.guardTests && useGuards) {
+    if (guard.numTests && useGuards) {
       if (!haveVarAttrs) {
         varAttrs[unsigned(VarKind::Principal)] = world.getAttrs(request.getPrincipal());
         varAttrs[unsigned(VarKind::Action)] = world.getAttrs(request.getAction());
@@ -597,8 +597,7 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
         varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
         haveVarAttrs = true;
       }
-      verdict = testGuard(program, world, guards[p], entry.guardTests, entry.guardIsWhole,
-                          varAttrs, scratch.fieldHints);
+      verdict = testGuard(program, world, guard, varAttrs, scratch.fieldHints);
     }
     PolicyOutcome outcome;
     switch (verdict) {
@@ -609,10 +608,10 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
       outcome = PolicyOutcome::NotSatisfied;
       break;
     case GuardVerdict::Holds:
-      outcome = run(machine, guards[p].resume, error);
+      outcome = run(machine, guard.resume, error);
       break;
     case GuardVerdict::Unknown:
-      outcome = run(machine, checkScope ? entry.scopeEntry : entry.bodyEntry, error);
+      outcome = run(machine, checkScope ? entries[p].scopeEntry : guard.bodyEntry, error);
       break;
     }
     if (record) // explanations only (docs/explain.md)
@@ -622,8 +621,8 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
       break;
     case PolicyOutcome::Satisfied:
       scratch.reasons.push_back(p);
-      tally.anyForbid |= entry.isForbid;
-      tally.anyPermit |= !entry.isForbid;
+      tally.anyForbid |= guard.isForbid;
+      tally.anyPermit |= !guard.isForbid;
       break;
     case PolicyOutcome::Error:
       scratch.errors.push_back(PolicyErrorRec{p, error});
