@@ -147,10 +147,10 @@ public:
       return &fs[hint].value;
     const Val *v = findFieldByKey(fs, key);
     if (v) {
-      size_t at = static_cast<size_t>(
-          reinterpret_cast<const Field *>(reinterpret_cast<const char *>(v) -
-                                          offsetof(Field, value)) -
-          fs.data());
+      // `v` is inside field `at`.
+      size_t at = static_cast<size_t>(reinterpret_cast<const char *>(v) -
+                                      reinterpret_cast<const char *>(fs.data())) /
+                  sizeof(Field);
       if (at <= UINT16_MAX)
         hint = static_cast<uint16_t>(at);
     }
