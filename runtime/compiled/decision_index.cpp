@@ -279,7 +279,7 @@ void DecisionIndex::freeze() {
       uint64_t key = edgeLabels[c].second;
       if (node.hashedEdges) {
         big.emplace_back(key, c);
-        const unsigned bit = filterBit(key);
+        const unsigned bit = filterBit(EdgeKeyInfo::getHashValue(key));
         node.slots[bit >> 5] |= uint32_t(1) << (bit & 31);
         continue;
       }
@@ -377,7 +377,7 @@ void DecisionIndex::EdgeTable::assign(llvm::ArrayRef<std::pair<uint64_t, uint32_
   mask = size - 1;
   for (auto [key, child] : entries) {
     assert(key != EmptyKey && "edge kinds fit in two bits below 3");
-    size_t i = slotOf(key);
+    size_t i = EdgeKeyInfo::getHashValue(key) & mask;
     while (slots[i].key != EmptyKey) {
       assert(slots[i].key != key && "each edge once");
       i = (i + 1) & mask;

@@ -126,9 +126,9 @@ private:
     bool mayHaveEdge(unsigned bit) const { return slots[bit >> 5] >> (bit & 31) & 1; }
   };
   static_assert(sizeof(Node) == 64, "a node is one cache line");
-  /// The filter bit of an edge key: hash bits the table's slot index does
+  /// The filter bit of an edge key's hash: bits the table's slot index does
   /// not use below 2^24 slots (beyond, the filter is only less selective).
-  static unsigned filterBit(uint64_t key) { return EdgeKeyInfo::getHashValue(key) >> 24; }
+  static unsigned filterBit(unsigned hash) { return hash >> 24; }
 
   static uint64_t edgeKey(uint32_t node, EdgeKind kind, uint32_t id) {
     return (static_cast<uint64_t>(node) << 34) | (static_cast<uint64_t>(kind) << 32) | id;
@@ -141,8 +141,10 @@ private:
           return n.inlineChild(k);
       return None;
     }
+    // One hash serves the filter and the table.
     const uint64_t key = edgeKey(node, kind, id);
-    return n.mayHaveEdge(filterBit(key)) ? edges.find(key) : None;
+    const unsigned hash = EdgeKeyInfo::getHashValue(key);
+    return n.mayHaveEdge(filterBit(hash)) ? edges.find(key, hash) : None;
   }
   /// Moves the edges of small nodes inline (end of build).
   void freeze();
@@ -211,10 +213,11 @@ private:
   public:
     void assign(llvm::ArrayRef<std::pair<uint64_t, uint32_t>> entries);
     void clear() { *this = EdgeTable(); }
-    uint32_t find(uint64_t key) const {
+    /// The child under `key`, whose hash (EdgeKeyInfo) is `hash`, or None.
+    uint32_t find(uint64_t key, unsigned hash) const {
       if (slots.empty())
         return None;
-      for (size_t i = slotOf(key);; i = (i + 1) & mask) {
+      for (size_t i = hash & mask;; i = (i + 1) & mask) {
         const Slot &s = slots[i];
         if (s.key == key)
           return s.child;
@@ -231,7 +234,6 @@ private:
       uint64_t key = EmptyKey;
       uint32_t child = None;
     };
-    size_t slotOf(uint64_t key) const { return EdgeKeyInfo::getHashValue(key) & mask; }
     std::vector<Slot> slots;
     size_t mask = 0;
   };
