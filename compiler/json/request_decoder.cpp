@@ -14,6 +14,8 @@
 #include "runtime/extension_functions.h"
 #include "support/same_bytes.h"
 
+#include "llvm/ADT/SmallVector.h"
+
 #include <simdjson.h>
 
 #include <algorithm>
@@ -179,6 +181,14 @@ struct RequestDecoder::Impl {
   /// requests repeat a few types).
   std::string typeNames[8];
   unsigned nextTypeName = 0;
+  /// Extension constructors by name, as found (a request names the same
+  /// few on every line; scanning the builtin table each time was 2% of
+  /// decoding one).
+  struct Constructor {
+    std::string name;
+    rt::Builtin builtin;
+  };
+  llvm::SmallVector<Constructor, 4> constructors;
 
   // Context types by action ("type\0id"), for `cachedSchema`.
   const schema::Schema *cachedSchema = nullptr;
@@ -271,6 +281,8 @@ struct RequestDecoder::Impl {
   bool decodePlain(dom::element e, const PathNode *path, Val &v);
   bool decodeExtension(dom::element e, schema::ExtensionKind kind, Val &v);
   bool callConstructor(std::string_view fn, dom::element arg, Val &v);
+  /// The extension constructor named `fn`, if it is one.
+  bool findConstructor(std::string_view fn, rt::Builtin &out);
   bool callOffset(std::string_view fn, dom::element args, bool typed, const PathNode *escPath,
                   Val &v);
 };
@@ -406,11 +418,23 @@ size_t RequestDecoder::Impl::firstDuplicateIndex(dom::object o) {
 
 /// The duplicate parseJsonText reports: the first key, in document order,
 /// that repeats an earlier key of its object.
+namespace {
+
+/// Only objects hold keys, and only objects and arrays hold objects.
+bool mayHoldKeys(dom::element e) {
+  ET kind = e.type();
+  return kind == ET::OBJECT || kind == ET::ARRAY;
+}
+
+} // namespace
+
 bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) {
+  // Scalars are skipped before the call, not in it: most values are
+  // scalars, and this runs on every extension value of a request.
   if (e.type() == ET::ARRAY) {
     dom::array a = e.get_array().value_unsafe();
     for (dom::element c : a)
-      if (findDuplicate(c, dup))
+      if (mayHoldKeys(c) && findDuplicate(c, dup))
         return true;
     return false;
   }
@@ -432,7 +456,7 @@ bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) 
       dup = kv.key;
       return true;
     }
-    if (findDuplicate(kv.value, dup))
+    if (mayHoldKeys(kv.value) && findDuplicate(kv.value, dup))
       return true;
     ++i;
   }
@@ -639,6 +663,24 @@ bool RequestDecoder::Impl::typeAndId(dom::element e, const PathNode *path,
 /// false only for a repeated key. Extra keys are ignored.
 bool RequestDecoder::Impl::findTypeAndId(dom::object o, std::string_view &type,
                                          std::string_view &id, bool &hasType, bool &hasId) {
+  // The usual shape, `{"type": "T", "id": "i"}` in either order, without
+  // the general walk: its two keys differ and its values hold no keys.
+  if (o.size() == 2) {
+    auto it = o.begin();
+    dom::key_value_pair first = *it;
+    ++it;
+    dom::key_value_pair second = *it;
+    if (isString(first.value) && isString(second.value)) {
+      if (sameText(first.key, "id"))
+        std::swap(first, second);
+      if (sameText(first.key, "type") && sameText(second.key, "id")) {
+        type = getString(first.value);
+        id = getString(second.value);
+        hasType = hasId = true;
+        return true;
+      }
+    }
+  }
   KeyScope keys(*this, o);
   for (dom::key_value_pair kv : o) {
     if (!keys.add(kv.key))
@@ -981,13 +1023,25 @@ bool RequestDecoder::Impl::callConstructor(std::string_view fn, dom::element arg
   if (!isString(arg) || depth + 1 > MaxDepth)
     return bail();
   rt::Builtin f;
-  if (!rt::lookupBuiltin(llvm::StringRef(fn.data(), fn.size()), /*asMethod=*/false, f) ||
-      !rt::getBuiltinInfo(f).isConstructor)
+  if (!findConstructor(fn, f))
     return bail();
   // The VM's own constructor (ipaddrs go to the request's arena).
   Val text = Val::string(llvm::StringRef(getString(arg).data(), getString(arg).size()));
   rt::EvalError err;
   return rt::detail::callExtension(f, &text, out->getArena(), v, err) || bail();
+}
+
+bool RequestDecoder::Impl::findConstructor(std::string_view fn, rt::Builtin &out) {
+  for (const Constructor &c : constructors)
+    if (sameText(c.name, fn)) {
+      out = c.builtin;
+      return true;
+    }
+  if (!rt::lookupBuiltin(llvm::StringRef(fn.data(), fn.size()), /*asMethod=*/false, out) ||
+      !rt::getBuiltinInfo(out).isConstructor)
+    return false;
+  constructors.push_back({std::string(fn), out});
+  return true;
 }
 
 /// JsonValueParser::callFunction for `offset` on two arguments, the form

@@ -99,8 +99,12 @@ private:
     llvm::StringRef id;
   };
   std::vector<LocalEntity> localEntities;
-  llvm::DenseMap<llvm::StringRef, uint32_t, NameKeyInfo> localTypeIds, localAttrIds;
-  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, EntityKeyInfo> localEntityIds;
+  // Eight buckets inline: a request names few unknown names, and clear()
+  // sets every bucket (a DenseMap has 64 once it has held one name; that
+  // was 2% of preparing a request).
+  llvm::SmallDenseMap<llvm::StringRef, uint32_t, 8, NameKeyInfo> localTypeIds, localAttrIds;
+  llvm::SmallDenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, 8, EntityKeyInfo>
+      localEntityIds;
   std::vector<Overlay> overlays; // sorted by entity
   // Scratch kept across clear() so preparing stops allocating:
   // (store descendant, overlay index) pairs, merged ids.

@@ -224,6 +224,10 @@ TEST_F(RequestDecoderTest, EntityUidForms) {
       R"({"type":1,"id":"a"})", R"({"type":"User","id":2})", R"({"type":"bad name","id":"a"})",
       R"({"type":"A::B","id":""})", R"({"__entity":{"type":"if","id":"a"}})", "[]", "1",
       "null", "1.5", R"({"b":2,"a":1})", R"({"__entity":{"type":"User","id":"a"},"x":1})",
+      // Two fields, the usual shape's size: either order, repeats, other keys.
+      R"({"id":"a","type":"User"})", R"({"type":"User","type":"Team"})",
+      R"({"id":"a","id":"b"})", R"({"id":"a","type":1})", R"({"type":"User","ID":"a"})",
+      R"({"id":"a","kind":"User"})", R"({"__entity":{"id":"a","type":"User"}})",
   };
   for (const char *u : uids) {
     expectAgree(std::string(R"({"principal":)") + u +
@@ -273,6 +277,8 @@ TEST_F(RequestDecoderTest, DuplicateKeys) {
       R"({"ip":"1.2.3.4","who":{"type":"User","id":"a","x":[{"k":1,"k":1}]}})",
       R"({"ip":"1.2.3.4","s":[{"k":[{"q":1,"q":2}]}]})",
       R"({"ip":null,"s":{"q":1,"q":2}})",
+      R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","z":["a",1,[{"q":1,"q":2}]]}}})",
+      R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","z":["a",1,[{"q":1,"r":2}]]}}})",
   };
   for (const char *c : contexts)
     expectAgree(withContext(c));
