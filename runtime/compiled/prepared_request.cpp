@@ -19,6 +19,8 @@
 
 #include "runtime/compiled/prepared_request.h"
 
+#include "support/same_bytes.h"
+
 #include <algorithm>
 #include <cassert>
 #include <new>
@@ -67,9 +69,15 @@ void PreparedRequest::clear(const FlatStore &newStore) {
 uint32_t PreparedRequest::internType(llvm::StringRef name) {
   assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
+  uint32_t *hint = name.empty() ? nullptr : &typeHints.ids[NameHints::slotOf(name)];
+  if (hint && *hint < symbols.getNumTypes() && sameText(symbols.getType(*hint), name))
+    return *hint;
   uint32_t t = symbols.lookupType(name);
-  if (t != NoSymbol)
+  if (t != NoSymbol) {
+    if (hint)
+      *hint = t;
     return t;
+  }
   auto it = localTypeIds.find(name);
   if (it != localTypeIds.end())
     return it->second;
@@ -82,9 +90,15 @@ uint32_t PreparedRequest::internType(llvm::StringRef name) {
 uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
   assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
+  uint32_t *hint = name.empty() ? nullptr : &attrHints.ids[NameHints::slotOf(name)];
+  if (hint && *hint < symbols.getNumAttrs() && sameText(symbols.getAttr(*hint), name))
+    return *hint;
   uint32_t a = symbols.lookupAttr(name);
-  if (a != NoSymbol)
+  if (a != NoSymbol) {
+    if (hint)
+      *hint = a;
     return a;
+  }
   auto it = localAttrIds.find(name);
   if (it != localAttrIds.end())
     return it->second;

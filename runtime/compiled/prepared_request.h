@@ -34,6 +34,8 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <algorithm>
+#include <iterator>
 #include <string>
 #include <utility>
 #include <vector>
@@ -106,6 +108,22 @@ private:
   llvm::SmallDenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, 8, EntityKeyInfo>
       localEntityIds;
   std::vector<Overlay> overlays; // sorted by entity
+  /// Store ids of attribute and type names as last found, by a digest of
+  /// the name (its length and end bytes): one client's requests repeat
+  /// their keys and types, and a guess checked against the store's name
+  /// skips hashing it. A wrong or stale guess (another store, a digest
+  /// shared by two names) only costs the hashed lookup. Kept across clear().
+  struct NameHints {
+    static constexpr unsigned Slots = 128;
+    uint32_t ids[Slots];
+    NameHints() { std::fill(std::begin(ids), std::end(ids), NoSymbol); }
+    static unsigned slotOf(llvm::StringRef s) {
+      return (static_cast<unsigned>(s.size()) * 37 + static_cast<unsigned char>(s.front()) * 5 +
+              static_cast<unsigned char>(s.back())) %
+             Slots;
+    }
+  };
+  NameHints attrHints, typeHints;
   // Scratch kept across clear() so preparing stops allocating:
   // (store descendant, overlay index) pairs, merged ids.
   std::vector<std::pair<uint32_t, uint32_t>> extended;
