@@ -123,6 +123,46 @@ TEST(PreparedRequest, RequestLocalNames) {
   EXPECT_EQ(world.findAttr(alice, color), nullptr);
 }
 
+// internAttr and internType remember ids by a digest of the name: what
+// they return must still be the store's own id, across stores that number
+// the same names differently and across names that share a digest.
+TEST(PreparedRequest, NameIdsAreTheStoresAcrossStoresAndSharedDigests) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 500; ++i)
+    names.push_back("k" + std::to_string(i * 7919 % 1000));
+  names.push_back("a");
+  names.push_back("delegation_depth");
+  rt::SymbolTable forward, backward;
+  for (const std::string &n : names) {
+    forward.internAttr(n);
+    forward.internType(n);
+  }
+  for (auto it = names.rbegin(); it != names.rend(); ++it) {
+    backward.internAttr(*it);
+    backward.internType(*it);
+  }
+  runtime::EntityStore none = buildStore({});
+  std::string error;
+  std::unique_ptr<rt::FlatStore> first = rt::FlatStore::build(forward, none, error);
+  std::unique_ptr<rt::FlatStore> second = rt::FlatStore::build(backward, none, error);
+  ASSERT_TRUE(first && second) << error;
+  rt::PreparedRequest request;
+  for (int round = 0; round < 4; ++round) {
+    const rt::FlatStore &store = round % 2 ? *second : *first;
+    request.clear(store);
+    const rt::SymbolTable &symbols = store.getSymbols();
+    for (size_t k = 0; k < names.size(); ++k) {
+      // Forwards, then backwards: each name's slot last held another name.
+      const std::string &n = round < 2 ? names[k] : names[names.size() - 1 - k];
+      ASSERT_EQ(request.internAttr(n), symbols.lookupAttr(n)) << n << " round " << round;
+      ASSERT_EQ(request.internType(n), symbols.lookupType(n)) << n << " round " << round;
+    }
+    uint32_t local = request.internAttr("not-a-store-name");
+    EXPECT_EQ(local, symbols.getNumAttrs());
+    EXPECT_EQ(request.internAttr("not-a-store-name"), local);
+  }
+}
+
 TEST(PreparedRequest, ContextRoundTripsEveryKind) {
   runtime::EntityStore entities = sharedEntities();
   std::unique_ptr<rt::FlatStore> store = flatten(entities);
