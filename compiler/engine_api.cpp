@@ -123,7 +123,9 @@ LoadStatus Engine::Impl::publish(std::shared_ptr<const engine::PolicyState> newP
                                    previous ? previous->generation + 1 : 1, why);
   if (!snap)
     return failure(DiagCode::EntityHierarchyInvalid, dataName, why);
+  const uint64_t stamp = snap->stamp;
   current.store(std::move(snap));
+  publishedStamp.store(stamp, std::memory_order_release);
   return success();
 }
 

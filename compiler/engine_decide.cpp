@@ -87,7 +87,11 @@ namespace {
 
 /// Starts preparing against the current snapshot.
 PreparedRequest::Impl &begin(const Engine::Impl &engine, PreparedRequest::Impl &p) {
-  p.snapshot = engine.getSnapshot();
+  // A stamp names one snapshot of one engine, so a request prepared again
+  // since the last publish keeps what it holds (publish stores the stamp
+  // after the snapshot: a stale stamp only loads `current` again).
+  if (!p.snapshot || p.snapshot->stamp != engine.publishedStamp.load(std::memory_order_acquire))
+    p.snapshot = engine.getSnapshot();
   p.ok = false;
   p.error.clear();
   p.forReference = engine.evaluator == Evaluator::Reference;

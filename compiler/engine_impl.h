@@ -32,6 +32,10 @@ struct Engine::Impl {
   std::optional<json::Json> entitiesJson;
   /// What decisions read, and what the next load starts from.
   std::atomic<std::shared_ptr<const engine::Snapshot>> current;
+  /// current's stamp, stored after it: a prepared request that still holds
+  /// the snapshot with this stamp keeps it instead of loading `current`
+  /// (a lock and a reference count that every preparing thread shares).
+  std::atomic<uint64_t> publishedStamp{0};
   Evaluator evaluator = Evaluator::Compiled;
   bool validateRequests = false;
   /// The revocation list, apart from the snapshot: replacing it compiles

@@ -4,6 +4,8 @@
 #include "compiler/codegen/compile_program.h"
 #include "compiler/ir/lower.h"
 
+#include <atomic>
+
 namespace larch::engine {
 
 const ast::Policy *ParsedPolicies::findPolicy(const std::string &id) const {
@@ -64,6 +66,8 @@ std::shared_ptr<const Snapshot> makeSnapshot(std::shared_ptr<const PolicyState> 
   snap->policies = std::move(policies);
   snap->data = std::move(data);
   snap->generation = generation;
+  static std::atomic<uint64_t> nextStamp{1};
+  snap->stamp = nextStamp.fetch_add(1, std::memory_order_relaxed);
   return snap;
 }
 

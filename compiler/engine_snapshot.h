@@ -77,6 +77,9 @@ struct Snapshot {
   std::unique_ptr<rt::FlatStore> flat;
   /// Counts published snapshots (1 for the first).
   uint64_t generation = 0;
+  /// Unique in the process (no two snapshots of any engines share one):
+  /// names the snapshot without holding it (Engine::Impl::publishedStamp).
+  uint64_t stamp = 0;
 };
 
 /// Pairs the two states, building the FlatStore for them. Null with `error`

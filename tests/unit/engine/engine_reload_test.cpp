@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <memory>
 #include <thread>
 
 using namespace larch;
@@ -58,6 +59,41 @@ TEST(EngineReload, APreparedRequestKeepsItsState) {
   ASSERT_TRUE(engine.prepareJson(kRequest, after));
   EXPECT_FALSE(engine.decide(after, scratch));
   EXPECT_EQ(scratch.getReason(0), "deny-all");
+}
+
+// A prepared request reused keeps its snapshot while nothing was published
+// since (Engine::Impl::publishedStamp): a reload, or another engine, with
+// the same generation count, must still be seen.
+TEST(EngineReload, AReusedPreparedRequestSeesEachLoadAndEachEngine) {
+  Engine allow, deny;
+  ASSERT_TRUE(allow.loadPolicyText("a.cedar", AllowAlice).ok);
+  ASSERT_TRUE(deny.loadPolicyText("b.cedar", DenyAll).ok);
+  ASSERT_EQ(allow.getGeneration(), deny.getGeneration());
+  PreparedRequest req;
+  DecisionScratch scratch;
+  for (int round = 0; round < 2; ++round) {
+    ASSERT_TRUE(allow.prepareJson(kRequest, req));
+    EXPECT_TRUE(allow.decide(req, scratch));
+    ASSERT_TRUE(deny.prepareJson(kRequest, req));
+    EXPECT_FALSE(deny.decide(req, scratch));
+    EXPECT_EQ(scratch.getReason(0), "deny-all");
+  }
+  ASSERT_TRUE(allow.prepareJson(kRequest, req));
+  ASSERT_TRUE(allow.loadPolicyText("b.cedar", DenyAll).ok);
+  ASSERT_TRUE(allow.prepareJson(kRequest, req));
+  EXPECT_FALSE(allow.decide(req, scratch));
+  // An engine made where another was, with the same generation count.
+  for (int round = 0; round < 3; ++round) {
+    auto first = std::make_unique<Engine>();
+    ASSERT_TRUE(first->loadPolicyText("a.cedar", AllowAlice).ok);
+    ASSERT_TRUE(first->prepareJson(kRequest, req));
+    EXPECT_TRUE(first->decide(req, scratch));
+    first.reset();
+    auto second = std::make_unique<Engine>();
+    ASSERT_TRUE(second->loadPolicyText("b.cedar", DenyAll).ok);
+    ASSERT_TRUE(second->prepareJson(kRequest, req));
+    EXPECT_FALSE(second->decide(req, scratch));
+  }
 }
 
 TEST(EngineReload, EvaluatorsAgreeAndAreSelectable) {
