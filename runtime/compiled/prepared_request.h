@@ -92,6 +92,9 @@ private:
   const FlatStore *store = nullptr;
   uint32_t principal = 0, action = 0, resource = 0;
   Val context;
+  // Read by every decision (hasOverlays), so beside the fields above; the
+  // maps and hints below are read only while preparing.
+  std::vector<Overlay> overlays; // sorted by entity
   Arena arena{Arena::SmallSlab};
   // Request-local names, copied into the arena; the maps keep their buckets
   // across clear(), so a reused request stops allocating.
@@ -107,7 +110,6 @@ private:
   llvm::SmallDenseMap<llvm::StringRef, uint32_t, 8, NameKeyInfo> localTypeIds, localAttrIds;
   llvm::SmallDenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, 8, EntityKeyInfo>
       localEntityIds;
-  std::vector<Overlay> overlays; // sorted by entity
   /// Store ids of attribute and type names as last found, by a digest of
   /// the name (its length and end bytes): one client's requests repeat
   /// their keys and types, and a guess checked against the store's name
