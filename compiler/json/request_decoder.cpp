@@ -416,8 +416,6 @@ size_t RequestDecoder::Impl::firstDuplicateIndex(dom::object o) {
   return first;
 }
 
-/// The duplicate parseJsonText reports: the first key, in document order,
-/// that repeats an earlier key of its object.
 namespace {
 
 /// Only objects hold keys, and only objects and arrays hold objects.
@@ -428,6 +426,8 @@ bool mayHoldKeys(dom::element e) {
 
 } // namespace
 
+/// The duplicate parseJsonText reports: the first key, in document order,
+/// that repeats an earlier key of its object.
 bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) {
   // Scalars are skipped before the call, not in it: most values are
   // scalars, and this runs on every extension value of a request.

@@ -35,6 +35,7 @@
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
+#include <cassert>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -119,7 +120,9 @@ private:
     static constexpr unsigned Slots = 128;
     uint32_t ids[Slots];
     NameHints() { std::fill(std::begin(ids), std::end(ids), NoSymbol); }
+    /// `s` is not empty.
     static unsigned slotOf(llvm::StringRef s) {
+      assert(!s.empty() && "callers skip the hints for an empty name");
       return (static_cast<unsigned>(s.size()) * 37 + static_cast<unsigned char>(s.front()) * 5 +
               static_cast<unsigned char>(s.back())) %
              Slots;
