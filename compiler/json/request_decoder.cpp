@@ -117,6 +117,11 @@ std::string dumpLikeReference(dom::element e) {
 
 bool isString(dom::element e) { return e.type() == ET::STRING; }
 bool isObject(dom::element e) { return e.type() == ET::OBJECT; }
+/// Only objects hold keys, and only objects and arrays hold objects.
+bool mayHoldKeys(dom::element e) {
+  ET kind = e.type();
+  return kind == ET::OBJECT || kind == ET::ARRAY;
+}
 std::string_view getString(dom::element e) { return e.get_string().value_unsafe(); }
 dom::object getObject(dom::element e) { return e.get_object().value_unsafe(); }
 
@@ -416,16 +421,6 @@ size_t RequestDecoder::Impl::firstDuplicateIndex(dom::object o) {
   return first;
 }
 
-namespace {
-
-/// Only objects hold keys, and only objects and arrays hold objects.
-bool mayHoldKeys(dom::element e) {
-  ET kind = e.type();
-  return kind == ET::OBJECT || kind == ET::ARRAY;
-}
-
-} // namespace
-
 /// The duplicate parseJsonText reports: the first key, in document order,
 /// that repeats an earlier key of its object.
 bool RequestDecoder::Impl::findDuplicate(dom::element e, std::string_view &dup) {
@@ -685,8 +680,7 @@ bool RequestDecoder::Impl::findTypeAndId(dom::object o, std::string_view &type,
   for (dom::key_value_pair kv : o) {
     if (!keys.add(kv.key))
       return duplicateFound();
-    ET kind = kv.value.type();
-    if ((kind == ET::OBJECT || kind == ET::ARRAY) && !checkUnwalked(kv.value))
+    if (mayHoldKeys(kv.value) && !checkUnwalked(kv.value))
       return false;
     if (sameText(kv.key, "type") && isString(kv.value)) {
       type = getString(kv.value);
