@@ -19,8 +19,6 @@
 
 #include "runtime/compiled/prepared_request.h"
 
-#include "support/same_bytes.h"
-
 #include <algorithm>
 #include <cassert>
 #include <new>
@@ -69,15 +67,11 @@ void PreparedRequest::clear(const FlatStore &newStore) {
 uint32_t PreparedRequest::internType(llvm::StringRef name) {
   assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
-  uint32_t *hint = name.empty() ? nullptr : &typeHints.ids[NameHints::slotOf(name)];
-  if (hint && *hint < symbols.getNumTypes() && sameText(symbols.getType(*hint), name))
-    return *hint;
-  uint32_t t = symbols.lookupType(name);
-  if (t != NoSymbol) {
-    if (hint)
-      *hint = t;
+  uint32_t t = typeHints.find(
+      name, symbols.getNumTypes(), [&](uint32_t id) { return symbols.getType(id); },
+      [&] { return symbols.lookupType(name); });
+  if (t != NoSymbol)
     return t;
-  }
   auto it = localTypeIds.find(name);
   if (it != localTypeIds.end())
     return it->second;
@@ -90,15 +84,11 @@ uint32_t PreparedRequest::internType(llvm::StringRef name) {
 uint32_t PreparedRequest::internAttr(llvm::StringRef name) {
   assert(store && "clear(store) comes first");
   const SymbolTable &symbols = store->getSymbols();
-  uint32_t *hint = name.empty() ? nullptr : &attrHints.ids[NameHints::slotOf(name)];
-  if (hint && *hint < symbols.getNumAttrs() && sameText(symbols.getAttr(*hint), name))
-    return *hint;
-  uint32_t a = symbols.lookupAttr(name);
-  if (a != NoSymbol) {
-    if (hint)
-      *hint = a;
+  uint32_t a = attrHints.find(
+      name, symbols.getNumAttrs(), [&](uint32_t id) { return symbols.getAttr(id); },
+      [&] { return symbols.lookupAttr(name); });
+  if (a != NoSymbol)
     return a;
-  }
   auto it = localAttrIds.find(name);
   if (it != localAttrIds.end())
     return it->second;

@@ -29,13 +29,13 @@
 #include "runtime/compiled/val.h"
 #include "runtime/entity_store.h"
 #include "runtime/request.h"
+#include "support/same_bytes.h"
 
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/StringMap.h"
 
 #include <algorithm>
-#include <cassert>
 #include <iterator>
 #include <string>
 #include <utility>
@@ -120,12 +120,23 @@ private:
     static constexpr unsigned Slots = 128;
     uint32_t ids[Slots];
     NameHints() { std::fill(std::begin(ids), std::end(ids), NoSymbol); }
-    /// `s` is not empty.
-    static unsigned slotOf(llvm::StringRef s) {
-      assert(!s.empty() && "callers skip the hints for an empty name");
-      return (static_cast<unsigned>(s.size()) * 37 + static_cast<unsigned char>(s.front()) * 5 +
-              static_cast<unsigned char>(s.back())) %
-             Slots;
+    /// The store's id of `name`, or NoSymbol: the remembered one if the
+    /// store names it `name` (`nameOf`, for ids below `count`), else
+    /// `lookup()`'s, then remembered.
+    template <typename NameOf, typename Lookup>
+    uint32_t find(llvm::StringRef name, uint32_t count, NameOf nameOf, Lookup lookup) {
+      if (name.empty())
+        return lookup();
+      uint32_t &id = ids[(static_cast<unsigned>(name.size()) * 37 +
+                          static_cast<unsigned char>(name.front()) * 5 +
+                          static_cast<unsigned char>(name.back())) %
+                         Slots];
+      if (id < count && sameText(nameOf(id), name))
+        return id;
+      uint32_t found = lookup();
+      if (found != NoSymbol)
+        id = found;
+      return found;
     }
   };
   NameHints attrHints, typeHints;
