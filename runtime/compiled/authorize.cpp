@@ -15,7 +15,7 @@ constexpr size_t PrefetchAttributesFrom = 1000;
 
 /// Sorts a vector in place; a short one by insertion (std::sort's set-up
 /// costs more than the sort for a handful of elements).
-template <typename T, typename Less> void sortSmall(std::vector<T> &v, Less less) {
+template <typename Vector, typename Less> void sortSmall(Vector &v, Less less) {
   if (v.size() > 16) {
     std::sort(v.begin(), v.end(), less);
     return;
@@ -85,7 +85,7 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
       evaluateCandidates(program, candidates, checkScope, world, scratch);
   // Forbid overrides permit: the reasons are the satisfied policies of the
   // winning effect (a Deny with no satisfied forbid has none).
-  std::vector<uint32_t> &reasons = scratch.reasons;
+  CandidateList &reasons = scratch.reasons;
   DecisionView view;
   view.allowed = !tally.anyForbid && !reasons.empty();
   view.permitSatisfied = tally.anyPermit;

@@ -2,6 +2,7 @@
 #include "runtime/compiled/guards.h"
 
 #include <cassert>
+#include <limits>
 #include <optional>
 
 namespace larch::rt {
@@ -91,6 +92,55 @@ bool isInRangeOfConstant(const Insn &push, const Insn &call, llvm::ArrayRef<Val>
          call.b == 2;
 }
 
+/// Sets what a decision computes for `t` (GuardTest::Form): each ordering
+/// becomes `x < k`, negated or not, and the operator's negation and the
+/// test's fold into `endsWhen`. `value` is the written constant on entry.
+void setForm(GuardTest &t) {
+  constexpr int64_t Min = std::numeric_limits<int64_t>::min();
+  constexpr int64_t Max = std::numeric_limits<int64_t>::max();
+  bool flip = false; // the form computes the operator's negation
+  switch (t.op) {
+  case GuardTest::Op::Eq:
+    t.form = GuardTest::Form::Equal;
+    break;
+  case GuardTest::Op::NotEq:
+    t.form = GuardTest::Form::Equal;
+    flip = true;
+    break;
+  case GuardTest::Op::Less: // x < k
+    t.form = GuardTest::Form::Below;
+    break;
+  case GuardTest::Op::GreaterEq: // !(x < k)
+    t.form = GuardTest::Form::Below;
+    flip = true;
+    break;
+  case GuardTest::Op::LessEq: // x < k + 1; x <= Max always: !(x < Min)
+    t.form = GuardTest::Form::Below;
+    flip = t.value == Max;
+    t.value = flip ? Min : t.value + 1;
+    break;
+  case GuardTest::Op::Greater: // !(x < k + 1); x > Max never: x < Min
+    t.form = GuardTest::Form::Below;
+    flip = t.value != Max;
+    t.value = flip ? t.value + 1 : Min;
+    break;
+  case GuardTest::Op::Has:
+    t.form = GuardTest::Form::Has;
+    break;
+  case GuardTest::Op::Like:
+    t.form = GuardTest::Form::Like;
+    break;
+  case GuardTest::Op::InRange:
+    t.form = GuardTest::Form::InRange;
+    break;
+  case GuardTest::Op::In:
+    t.form = GuardTest::Form::In;
+    break;
+  }
+  // The test ends the policy when the operator's outcome equals `negated`.
+  t.endsWhen = t.negated != flip;
+}
+
 } // namespace
 
 void findGuards(Program &program) {
@@ -163,6 +213,7 @@ void findGuards(Program &program) {
           ++next;
         } else if (op && fitsGuard(*op, constants[test.a])) {
           t.op = *op;
+          t.operand = test.a;
           t.value = constants[test.a].i;
           t.kind = constants[test.a].kind;
           if (isBranchingComparison(test.op))
@@ -202,6 +253,7 @@ void findGuards(Program &program) {
           break;
         }
       }
+      setForm(t);
       guards[p].tests[n++] = t;
       resume = pc;
       if (whole)

@@ -37,7 +37,8 @@ namespace larch::rt {
 
 /// What a guard says of its policy. Holds: its tests all hold, and the
 /// policy's code goes on from PolicyGuard::resume.
-enum class GuardVerdict : uint8_t { Unknown, NotSatisfied, Satisfied, Holds };
+/// NotSatisfied and Satisfied come first: a decision tests `<= Satisfied`.
+enum class GuardVerdict : uint8_t { NotSatisfied, Satisfied, Holds, Unknown };
 
 /// Reads each policy's guard from its code into Program::getGuards() (one
 /// per policy, with what a decision needs of its entry). Call after
@@ -80,17 +81,20 @@ inline std::optional<bool> testIn(const World &world, const GuardTest &t,
 
 /// The guard's verdict, given the attributes of each variable (ORDER
 /// VarKind; empty when a variable has none). The context must be a record.
-inline GuardVerdict testGuard(const Program &program, const World &world, const PolicyGuard &g,
-                              const llvm::ArrayRef<Field> (&varAttrs)[4],
-                              FieldHints &hints) {
+/// A test computes its form (GuardTest::Form) in a few cases, so that a
+/// decision's chain of tests takes few branches.
+[[gnu::always_inline]] inline GuardVerdict testGuard(const Program &program, const World &world,
+                                                     const PolicyGuard &g,
+                                                     const llvm::ArrayRef<Field> (&varAttrs)[4],
+                                                     FieldHints &hints) {
   for (unsigned k = 0; k < g.numTests; ++k) {
     const GuardTest &t = g.tests[k];
-    bool holds;
-    if (t.op == GuardTest::Op::In) {
+    bool outcome;
+    if (t.form == GuardTest::Form::In) {
       std::optional<bool> in = testIn(world, t, varAttrs, hints);
       if (!in)
         return GuardVerdict::Unknown;
-      holds = *in;
+      outcome = *in;
     } else {
       const Val *f = hints.find(varAttrs[t.var], t.attr);
       if (t.nested) {
@@ -100,36 +104,40 @@ inline GuardVerdict testGuard(const Program &program, const World &world, const 
           return GuardVerdict::Unknown;
         f = hints.find(f->getRecord(), t.attr2);
       }
-      if (t.op == GuardTest::Op::Has) {
-        // An entity without the attribute, or without a record, has not got it.
-        holds = f != nullptr;
-      } else if (!f) {
-        return GuardVerdict::Unknown;
-      } else if (t.op == GuardTest::Op::Like) {
-        if (f->kind != Kind::String)
-          return GuardVerdict::Unknown; // a type error
-        holds = matchPattern(f->getString(), program.getPatterns()[t.operand],
-                             program.getPattern(t.operand));
-      } else if (t.op == GuardTest::Op::InRange) {
-        if (f->kind != Kind::IpAddr)
-          return GuardVerdict::Unknown; // a type error
-        holds = f->ip->isInRange(*program.getConstants()[t.operand].ip);
-      } else if (t.op == GuardTest::Op::Eq || t.op == GuardTest::Op::NotEq) {
+      switch (t.form) {
+      case GuardTest::Form::Below:
+        if (!f || f->kind != t.kind)
+          return GuardVerdict::Unknown; // missing, or a type error
+        outcome = f->i < t.value;
+        break;
+      case GuardTest::Form::Equal:
+        if (!f)
+          return GuardVerdict::Unknown;
         // Values of different kinds are unequal (never an error).
-        holds = (f->kind == Kind::Long && f->i == t.value) == (t.op == GuardTest::Op::Eq);
-      } else {
-        if (f->kind != t.kind)
-          return GuardVerdict::Unknown; // a type error
-        const int64_t x = f->i, y = t.value;
-        holds = t.op == GuardTest::Op::Less       ? x < y
-                : t.op == GuardTest::Op::LessEq   ? x <= y
-                : t.op == GuardTest::Op::Greater  ? x > y
-                                                  : x >= y;
+        outcome = (f->kind == Kind::Long) & (f->i == t.value);
+        break;
+      case GuardTest::Form::Has:
+        // An entity without the attribute, or without a record, has not got it.
+        outcome = f != nullptr;
+        break;
+      case GuardTest::Form::Like:
+        if (!f || f->kind != Kind::String)
+          return GuardVerdict::Unknown; // missing, or a type error
+        outcome = matchPattern(f->getString(), program.getPatterns()[t.operand],
+                               program.getPattern(t.operand));
+        break;
+      case GuardTest::Form::InRange:
+        if (!f || f->kind != Kind::IpAddr)
+          return GuardVerdict::Unknown; // missing, or a type error
+        outcome = f->ip->isInRange(*program.getConstants()[t.operand].ip);
+        break;
+      default:
+        return GuardVerdict::Unknown; // In is above
       }
     }
     // The code from a test's ending value to the policy's Return cannot
     // err (it only stores, negates and branches on it).
-    if (holds == static_cast<bool>(t.negated))
+    if (outcome == static_cast<bool>(t.endsWhen))
       return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
   }
   return g.isWhole ? GuardVerdict::Satisfied : GuardVerdict::Holds;

@@ -263,10 +263,7 @@ void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
       } else if (t.op == GuardTest::Op::Like) {
         os << 'p' << t.operand;
       } else {
-        Val constant;
-        constant.kind = t.kind;
-        constant.i = t.value;
-        printVal(os, constant, symbols);
+        printVal(os, constants[t.operand], symbols);
       }
     }
     os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");

@@ -33,7 +33,8 @@
 
 namespace larch::rt {
 
-/// principal/resource scope: Any | == entity | in entity | is T | is T in entity.
+/// principal/resource scope: Any | == entity | in entity | is T | is T in
+/// entity.
 struct EntityScopeSpec {
   enum class Op : uint8_t { Any, Eq, In, Is, IsIn };
   Op op = Op::Any;
@@ -90,9 +91,9 @@ struct ConjunctInfo {
 //
 // A stack machine: every instruction is one Insn, 12 bytes,
 //
-//     0        8        16      32                       64                      96
+//     0        8        16      32                       64 96
 //     +--------+--------+-------+------------------------+-----------------------+
-//     |   op   |   c    |  pad  |           a            |           b           |
+//     |   op   |   c    |  pad  |           a            |           b |
 //     +--------+--------+-------+------------------------+-----------------------+
 //
 // `a` and `b` are unsigned 32-bit operands whose meaning each opcode states
@@ -123,11 +124,14 @@ enum class Opcode : uint8_t {
   Var,   // a=VarKind    -> principal | action | resource | context
   // Control.
   Jump,      // a=target                   pc = a
-  BrFalse,   // a=target    b -> b | -     b must be Bool; false: keep it, pc = a; true: pop
-  BrTrue,    // a=target    b -> b | -     b must be Bool; true: keep it, pc = a; false: pop
+  BrFalse,   // a=target    b -> b | -     b must be Bool; false: keep it, pc = a;
+             // true: pop
+  BrTrue,    // a=target    b -> b | -     b must be Bool; true: keep it, pc = a;
+             // false: pop
   JumpIfNot, // a=target    b ->           b must be Bool; pop; false: pc = a
   CheckBool, //             b -> b         b must be Bool
-  MemoGet,   // a=slot b=target  -> v      memo a holds v this decision: push v, pc = b
+  MemoGet,   // a=slot b=target  -> v      memo a holds v this decision: push v,
+             // pc = b
   MemoPut,   // a=slot      v -> v         memo a = v for this decision
   Fail,      // a=ErrorCode b=k            raise error a about name K[b]
   Return,    //             b ->           b must be Bool; satisfied iff b
@@ -153,7 +157,8 @@ enum class Opcode : uint8_t {
   LessEqK,    // a=k      x -> x <= K[a]          Const a; LessEq
   GreaterK,   // a=k      x -> !(x <= K[a])       Const a; LessEq; Not  (x > K)
   GreaterEqK, // a=k      x -> !(x < K[a])        Const a; Less; Not    (x >= K)
-  VarAttr2,   // c=VarKind a=attr b=attr2  -> v.a.b     Var c; GetAttr a; GetAttr b
+  VarAttr2,   // c=VarKind a=attr b=attr2  -> v.a.b     Var c; GetAttr a; GetAttr
+              // b
   // A comparison with a constant and the BrFalse of an `&&` after it:
   // false: push false, pc = b; true: go on (nothing pushed).
   EqKBr,        // a=k b=target  x ->       EqK a; BrFalse b
@@ -297,11 +302,16 @@ static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line"
 /// when it does not pass, the policy's value is false (or, failSatisfies,
 /// true: `forbid ... unless { context.agent has approval && ... }`).
 struct GuardTest {
+  /// The operator as written (for the dump).
   enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In };
-  /// The constant of a comparison: a Long for Eq and NotEq; a Long,
-  /// datetime or duration for the orderings (all keep their number in Val::i).
+  /// What a decision computes: the six comparisons fold into two, so a
+  /// test is one of few cases (Below: `x < value`; Equal: a Long `x ==
+  /// value`), and `endsWhen` carries the operator's and the test's negation.
+  enum class Form : uint8_t { Below, Equal, Has, Like, InRange, In };
+  /// Below and Equal: the number compared with (for Below, adjusted so that
+  /// every ordering is `x < value`, possibly negated). In: var2.
   int64_t value = 0;
-  Kind kind = Kind::Long;
+  Kind kind = Kind::Long; // Below and Equal: the constant's kind
   Op op = Op::Eq;
   uint8_t var : 2 = 0; // VarKind
   /// The test is of attr2 of the record in attr (Has: whether it has attr2).
@@ -309,8 +319,13 @@ struct GuardTest {
   uint8_t negated : 1 = 0;
   uint8_t failSatisfies : 1 = 0;
   uint8_t leftIsVar : 1 = 0;
+  /// The computed form's value that ends the policy (negated, or the
+  /// comparison's fold negates it).
+  uint8_t endsWhen : 1 = 0;
+  Form form = Form::Equal;
   uint32_t attr = 0;
   uint32_t attr2 = 0;
+  /// Comparisons: the constant as written, Program::getConstants()[operand].
   /// Like: Program::getPatterns()[operand]. InRange: Program::getConstants()
   /// [operand], an ipaddr.
   uint32_t operand = 0;

@@ -48,7 +48,7 @@ public:
 
   // Decision state (authorize.cpp).
   CandidateList candidates;
-  std::vector<uint32_t> reasons;
+  CandidateList reasons;
   std::vector<PolicyErrorRec> errors;
   /// Explanations (docs/explain.md): while `recordOutcomes` is set, decide
   /// records each candidate's PolicyOutcome in `outcomes` (parallel to

@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -264,4 +265,41 @@ TEST(Guards, NegatedTestsAndRangesAgreeWithTheReference) {
   EXPECT_EQ(d.reasons, (std::vector<std::string>{"either", "lan", "deep"}));
   ASSERT_EQ(d.errors.size(), 4u);
   EXPECT_EQ(d.errors[2].policy, "outsider");
+}
+
+// Every ordering is decided as `x < k`, negated or not (GuardTest::Form):
+// `<= k` as `< k + 1`, `> k` as `!(< k + 1)`, and at the largest long,
+// where k + 1 does not exist, as a test that always or never holds. Each
+// operator, plain and negated, against values at and beside the constant
+// and at both ends of the longs, agrees with the reference.
+TEST(Guards, EveryOrderingAgreesWithTheReferenceAtTheEndsOfTheLongs) {
+  std::string policies;
+  const std::vector<std::string> constants = {"-9223372036854775808", "-1", "0", "7",
+                                              "9223372036854775807"};
+  int id = 0;
+  for (const char *op : {"<", "<=", ">", ">=", "==", "!="})
+    for (const std::string &k : constants) {
+      const std::string test = std::string("context.x ") + op + " " + k;
+      policies += "@id(\"p" + std::to_string(id++) + "\") permit(principal, action, resource) when { " +
+                  test + " };\n";
+      policies += "@id(\"n" + std::to_string(id++) + "\") forbid(principal, action, resource) unless { " +
+                  test + " };\n";
+    }
+  std::vector<std::string> guards = guardLines(policies);
+  ASSERT_EQ(guards.size(), 60u);
+  for (const std::string &g : guards)
+    EXPECT_NE(g, "-") << "every test is a guard";
+  std::vector<std::string> contexts;
+  for (const char *x : {"-9223372036854775808", "-9223372036854775807", "-2", "-1", "0", "6",
+                        "7", "8", "9223372036854775806", "9223372036854775807"})
+    contexts.push_back(std::string(R"({"x": )") + x + "}");
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  EXPECT_EQ(checkAgreement(engines, {"u"}, {"d"}, contexts), 10);
+  // Spot checks: at the largest long, `<=` always holds and `>` never does
+  // (a satisfied forbid makes the reasons the satisfied forbids).
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[9]));
+  const std::vector<std::string> &r = d.reasons;
+  EXPECT_EQ(std::find(r.begin(), r.end(), "n19"), r.end()); // unless { x <= max }
+  EXPECT_NE(std::find(r.begin(), r.end(), "n29"), r.end()); // unless { x > max }
 }
