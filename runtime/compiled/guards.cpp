@@ -1,6 +1,8 @@
 // findGuards (see guards.h): each policy's guard, read back from its code.
 #include "runtime/compiled/guards.h"
 
+#include "llvm/ADT/DenseMap.h"
+
 #include <cassert>
 #include <limits>
 #include <optional>
@@ -93,12 +95,17 @@ bool isInRangeOfConstant(const Insn &push, const Insn &call, llvm::ArrayRef<Val>
 }
 
 /// Sets what a decision computes for `t` (GuardTest::Form): each ordering
-/// becomes `x < k`, negated or not, and the operator's negation and the
-/// test's fold into `endsWhen`. `value` is the written constant on entry.
-void setForm(GuardTest &t) {
+/// with the constant `k` becomes `x < n`, negated or not, and the
+/// operator's negation and the test's fold into `endsWhen`. A comparison's
+/// number goes into `numbers` (one entry per distinct number and constant),
+/// and its operand from the constant to that entry.
+void setForm(GuardTest &t, llvm::ArrayRef<Val> constants, std::vector<GuardNumber> &numbers,
+             llvm::DenseMap<std::pair<int64_t, uint32_t>, uint32_t> &numberIds) {
   constexpr int64_t Min = std::numeric_limits<int64_t>::min();
   constexpr int64_t Max = std::numeric_limits<int64_t>::max();
   bool flip = false; // the form computes the operator's negation
+  const bool compares = t.op <= GuardTest::Op::GreaterEq;
+  int64_t n = compares ? constants[t.operand].i : 0;
   switch (t.op) {
   case GuardTest::Op::Eq:
     t.form = GuardTest::Form::Equal;
@@ -116,13 +123,13 @@ void setForm(GuardTest &t) {
     break;
   case GuardTest::Op::LessEq: // x < k + 1; x <= Max always: !(x < Min)
     t.form = GuardTest::Form::Below;
-    flip = t.value == Max;
-    t.value = flip ? Min : t.value + 1;
+    flip = n == Max;
+    n = flip ? Min : n + 1;
     break;
   case GuardTest::Op::Greater: // !(x < k + 1); x > Max never: x < Min
     t.form = GuardTest::Form::Below;
-    flip = t.value != Max;
-    t.value = flip ? t.value + 1 : Min;
+    flip = n != Max;
+    n = flip ? n + 1 : Min;
     break;
   case GuardTest::Op::Has:
     t.form = GuardTest::Form::Has;
@@ -136,10 +143,23 @@ void setForm(GuardTest &t) {
   case GuardTest::Op::In:
     t.form = GuardTest::Form::In;
     break;
+  case GuardTest::Op::Same:
+    t.form = GuardTest::Form::Same;
+    break;
+  }
+  if (compares) {
+    auto [it, added] = numberIds.try_emplace({n, t.operand}, uint32_t(numbers.size()));
+    if (added)
+      numbers.push_back(GuardNumber{n, t.operand});
+    t.operand = it->second;
   }
   // The test ends the policy when the operator's outcome equals `negated`.
   t.endsWhen = t.negated != flip;
 }
+
+/// Whether `i` pushes a variable or a variable's attribute: a side of a
+/// test between two values of the request.
+bool isVarOrAttr(const Insn &i) { return i.op == Opcode::Var || i.op == Opcode::VarAttr; }
 
 } // namespace
 
@@ -149,6 +169,9 @@ void findGuards(Program &program) {
   llvm::ArrayRef<PolicyEntry> entries = program.getEntries();
   std::vector<PolicyGuard> &guards = program.getGuards();
   guards.assign(entries.size(), PolicyGuard());
+  std::vector<GuardNumber> &numbers = program.getGuardNumbers();
+  numbers.clear();
+  llvm::DenseMap<std::pair<int64_t, uint32_t>, uint32_t> numberIds;
   for (size_t p = 0; p < entries.size(); ++p) {
     const PolicyEntry &e = entries[p];
     guards[p].bodyEntry = e.bodyEntry;
@@ -176,15 +199,17 @@ void findGuards(Program &program) {
         t.var = static_cast<uint8_t>(load.b);
         t.attr = load.a;
         t.op = GuardTest::Op::Has;
-      } else if ((load.op == Opcode::Var || load.op == Opcode::VarAttr) && pc + 2 < ret &&
-                 code[pc + 1].op == Opcode::VarAttr && code[pc + 2].op == Opcode::In) {
-        // `principal in resource.team`, `principal.owner in resource.team`
-        t.op = GuardTest::Op::In;
-        t.leftIsVar = load.op == Opcode::Var;
-        t.var = static_cast<uint8_t>(t.leftIsVar ? load.a : load.b);
-        t.attr = t.leftIsVar ? 0 : load.a;
-        t.value = code[pc + 1].b;
-        t.attr2 = code[pc + 1].a;
+      } else if (isVarOrAttr(load) && pc + 2 < ret && isVarOrAttr(code[pc + 1]) &&
+                 (code[pc + 2].op == Opcode::In || code[pc + 2].op == Opcode::Eq)) {
+        // `principal in resource.team`, `principal.owner in resource.team`,
+        // `resource.owner == principal`, `resource.team == principal.team`
+        const Insn &right = code[pc + 1];
+        t.op = code[pc + 2].op == Opcode::In ? GuardTest::Op::In : GuardTest::Op::Same;
+        const bool leftIsVar = load.op == Opcode::Var, rightIsVar = right.op == Opcode::Var;
+        t.var = static_cast<uint8_t>(leftIsVar ? load.a : load.b);
+        t.attr = leftIsVar ? GuardTest::Itself : load.a;
+        t.var2 = static_cast<uint8_t>(rightIsVar ? right.a : right.b);
+        t.attr2 = rightIsVar ? GuardTest::Itself : right.a;
         next = pc + 3;
       } else {
         if (load.op == Opcode::VarAttr) {
@@ -214,7 +239,6 @@ void findGuards(Program &program) {
         } else if (op && fitsGuard(*op, constants[test.a])) {
           t.op = *op;
           t.operand = test.a;
-          t.value = constants[test.a].i;
           t.kind = constants[test.a].kind;
           if (isBranchingComparison(test.op))
             branch = test.b;
@@ -253,7 +277,7 @@ void findGuards(Program &program) {
           break;
         }
       }
-      setForm(t);
+      setForm(t, constants, numbers, numberIds);
       guards[p].tests[n++] = t;
       resume = pc;
       if (whole)
@@ -265,6 +289,61 @@ void findGuards(Program &program) {
     // is as at its entry, and the code from `resume` computes the rest.
     guards[p].resume = whole ? e.bodyEntry : resume;
   }
+}
+
+namespace {
+
+/// A side of an In or Same test: `var.attr`, or the variable itself (in
+/// `self`) when `attr` is GuardTest::Itself; null when the attribute is
+/// missing.
+const Val *getSide(const PreparedRequest &request, unsigned var, uint32_t attr,
+                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints, Val &self) {
+  if (attr != GuardTest::Itself)
+    return hints.find(varAttrs[var], attr);
+  self = getVarValue(request, static_cast<VarKind>(var));
+  return &self;
+}
+
+/// `var.attr in var2.attr2` as the VM's In decides it when both sides are
+/// entities, or `var.attr == var2.attr2` (never an error when both sides
+/// are there).
+int testTwoSides(const World &world, const GuardTest &t,
+                 const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
+  Val leftSelf, rightSelf;
+  const Val *left = getSide(world.getRequest(), t.var, t.attr, varAttrs, hints, leftSelf);
+  const Val *right = getSide(world.getRequest(), t.var2, t.attr2, varAttrs, hints, rightSelf);
+  if (!left || !right)
+    return -1;
+  if (t.form == GuardTest::Form::Same)
+    return equalVals(*left, *right);
+  // A set on the right of `in`, or no entity: the code's to decide.
+  if (left->kind != Kind::Entity || right->kind != Kind::Entity)
+    return -1;
+  return world.isIn(left->entity, right->entity); // reflexive, as Cedar's `in`
+}
+
+} // namespace
+
+int testOtherForm(const Program &program, const World &world, const GuardTest &t,
+                  const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
+  if (t.form == GuardTest::Form::In || t.form == GuardTest::Form::Same)
+    return testTwoSides(world, t, varAttrs, hints);
+  const Val *f = hints.find(varAttrs[t.var], t.attr);
+  if (t.nested) {
+    if (!f || f->kind != Kind::Record)
+      return -1;
+    f = hints.find(f->getRecord(), t.attr2);
+  }
+  if (t.form == GuardTest::Form::Like) {
+    if (!f || f->kind != Kind::String)
+      return -1; // missing, or a type error
+    return matchPattern(f->getString(), program.getPatterns()[t.operand],
+                        program.getPattern(t.operand));
+  }
+  assert(t.form == GuardTest::Form::InRange && "the other forms are inline");
+  if (!f || f->kind != Kind::IpAddr)
+    return -1; // missing, or a type error
+  return f->ip->isInRange(*program.getConstants()[t.operand].ip);
 }
 
 } // namespace larch::rt

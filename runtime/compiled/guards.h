@@ -61,23 +61,12 @@ inline Val getVarValue(const PreparedRequest &request, VarKind var) {
   return request.getContext();
 }
 
-/// `var.attr in var2.attr2` (or `var in ...`) as the VM's In decides it when
-/// both sides are entities; none for anything else (a missing attribute, a
-/// set, a type error: the code's to decide or word).
-inline std::optional<bool> testIn(const World &world, const GuardTest &t,
-                                  const llvm::ArrayRef<Field> (&varAttrs)[4],
-                                  FieldHints &hints) {
-  Val left; // not an entity unless found below
-  if (t.leftIsVar) {
-    left = getVarValue(world.getRequest(), static_cast<VarKind>(t.var));
-  } else if (const Val *a = hints.find(varAttrs[t.var], t.attr)) {
-    left = *a;
-  }
-  const Val *right = hints.find(varAttrs[t.value], t.attr2);
-  if (left.kind != Kind::Entity || !right || right->kind != Kind::Entity)
-    return std::nullopt;
-  return world.isIn(left.entity, right->entity); // reflexive, as Cedar's `in`
-}
+/// A test of the other forms (`like`, `isInRange`, `in`, `==` between two
+/// values; out of line, to keep testGuard's loop small): 1 if the operation
+/// holds, 0 if not, -1 if the code must decide (a missing attribute, a
+/// value of another kind: the code words the error).
+int testOtherForm(const Program &program, const World &world, const GuardTest &t,
+                  const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints);
 
 /// The guard's verdict, given the attributes of each variable (ORDER
 /// VarKind; empty when a variable has none). The context must be a record.
@@ -87,58 +76,46 @@ inline std::optional<bool> testIn(const World &world, const GuardTest &t,
                                                      const PolicyGuard &g,
                                                      const llvm::ArrayRef<Field> (&varAttrs)[4],
                                                      FieldHints &hints) {
-  for (unsigned k = 0; k < g.numTests; ++k) {
-    const GuardTest &t = g.tests[k];
+  const GuardTest *t = g.tests, *end = g.tests + g.numTests;
+  for (; t != end; ++t) {
     bool outcome;
-    if (t.form == GuardTest::Form::In) {
-      std::optional<bool> in = testIn(world, t, varAttrs, hints);
-      if (!in)
-        return GuardVerdict::Unknown;
-      outcome = *in;
-    } else {
-      const Val *f = hints.find(varAttrs[t.var], t.attr);
-      if (t.nested) {
+    const GuardTest::Form form = t->form;
+    if (form <= GuardTest::Form::Has) {
+      // A comparison with a number, or `has`: the commonest tests, inline.
+      const Val *f = hints.find(varAttrs[t->var], t->attr);
+      if (t->nested) {
         // A missing attribute is the code's error to word; an entity's
         // attribute is the code's to read.
         if (!f || f->kind != Kind::Record)
           return GuardVerdict::Unknown;
-        f = hints.find(f->getRecord(), t.attr2);
+        f = hints.find(f->getRecord(), t->attr2);
       }
-      switch (t.form) {
-      case GuardTest::Form::Below:
-        if (!f || f->kind != t.kind)
-          return GuardVerdict::Unknown; // missing, or a type error
-        outcome = f->i < t.value;
-        break;
-      case GuardTest::Form::Equal:
-        if (!f)
-          return GuardVerdict::Unknown;
-        // Values of different kinds are unequal (never an error).
-        outcome = (f->kind == Kind::Long) & (f->i == t.value);
-        break;
-      case GuardTest::Form::Has:
+      if (form == GuardTest::Form::Has) {
         // An entity without the attribute, or without a record, has not got it.
         outcome = f != nullptr;
-        break;
-      case GuardTest::Form::Like:
-        if (!f || f->kind != Kind::String)
-          return GuardVerdict::Unknown; // missing, or a type error
-        outcome = matchPattern(f->getString(), program.getPatterns()[t.operand],
-                               program.getPattern(t.operand));
-        break;
-      case GuardTest::Form::InRange:
-        if (!f || f->kind != Kind::IpAddr)
-          return GuardVerdict::Unknown; // missing, or a type error
-        outcome = f->ip->isInRange(*program.getConstants()[t.operand].ip);
-        break;
-      default:
-        return GuardVerdict::Unknown; // In is above
+      } else {
+        if (!f)
+          return GuardVerdict::Unknown;
+        const int64_t n = program.getGuardNumbers()[t->operand].value;
+        if (form == GuardTest::Form::Below) {
+          if (f->kind != t->kind)
+            return GuardVerdict::Unknown; // a type error
+          outcome = f->i < n;
+        } else {
+          // Values of different kinds are unequal (never an error).
+          outcome = (f->kind == Kind::Long) & (f->i == n);
+        }
       }
+    } else {
+      const int other = testOtherForm(program, world, *t, varAttrs, hints);
+      if (other < 0)
+        return GuardVerdict::Unknown;
+      outcome = other;
     }
     // The code from a test's ending value to the policy's Return cannot
     // err (it only stores, negates and branches on it).
-    if (outcome == static_cast<bool>(t.endsWhen))
-      return t.failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
+    if (outcome == static_cast<bool>(t->endsWhen))
+      return t->failSatisfies ? GuardVerdict::Satisfied : GuardVerdict::NotSatisfied;
   }
   return g.isWhole ? GuardVerdict::Satisfied : GuardVerdict::Holds;
 }

@@ -237,16 +237,18 @@ const char *const VarNames[] = {"principal", "action", "resource", "context"};
 /// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
-                const llvm::ArrayRef<Val> constants, const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">",
-                                         ">=", "has", "like", "isInRange", "in"};
+                const llvm::ArrayRef<Val> constants, llvm::ArrayRef<GuardNumber> numbers,
+                const SymbolTable &symbols) {
+  static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">", ">=",
+                                         "has", "like", "isInRange", "in", "=="};
   os << "    guard";
   for (unsigned k = 0; k < guard.numTests; ++k) {
     const GuardTest &t = guard.tests[k];
-    const bool has = t.op == GuardTest::Op::Has, in = t.op == GuardTest::Op::In;
+    const bool has = t.op == GuardTest::Op::Has;
+    const bool twoSides = t.op == GuardTest::Op::In || t.op == GuardTest::Op::Same;
     os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
     // The attribute tested (`has`: the record that should have one).
-    if (in ? !t.leftIsVar : !has || t.nested)
+    if (twoSides ? t.attr != GuardTest::Itself : !has || t.nested)
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)
       os << '.' << symbols.getAttr(t.attr2);
@@ -256,14 +258,16 @@ void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
       os << ')';
     } else {
       os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-      if (in) {
-        os << VarNames[t.value] << '.' << symbols.getAttr(t.attr2);
+      if (twoSides) {
+        os << VarNames[t.var2];
+        if (t.attr2 != GuardTest::Itself)
+          os << '.' << symbols.getAttr(t.attr2);
       } else if (has) {
         os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
       } else if (t.op == GuardTest::Op::Like) {
         os << 'p' << t.operand;
       } else {
-        printVal(os, constants[t.operand], symbols);
+        printVal(os, constants[numbers[t.operand].constant], symbols);
       }
     }
     os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
@@ -320,7 +324,7 @@ std::string Program::dump() const {
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
     if (i < guards.size() && guards[i].numTests)
-      printGuard(os, guards[i], constants, symbols);
+      printGuard(os, guards[i], constants, guardNumbers, symbols);
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))

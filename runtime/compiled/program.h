@@ -296,41 +296,55 @@ static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line"
 
 /// A policy guard's test (guards.h) of `var.attr` or `var.attr.attr2`: a
 /// comparison with a constant, `has`, `like`, or `isInRange` of a constant;
-/// or `var.attr in var2.attr2` (In: `var` itself when leftIsVar), where
-/// var2 is `value`.
+/// or `var.attr in var2.attr2` or `var.attr == var2.attr2`, either side
+/// possibly the variable itself (`principal in resource.team`,
+/// `resource.owner == principal`).
 /// It passes when the operation holds (or, negated, when it does not);
 /// when it does not pass, the policy's value is false (or, failSatisfies,
 /// true: `forbid ... unless { context.agent has approval && ... }`).
+/// Sixteen bytes, so that three tests and what a decision needs of the
+/// policy fill one cache line.
 struct GuardTest {
-  /// The operator as written (for the dump).
-  enum class Op : uint8_t { Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In };
+  /// The operator as written (for the dump). Same: `==` between two values
+  /// of the request (never an error, as Cedar's `==`).
+  enum class Op : uint8_t {
+    Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In, Same
+  };
   /// What a decision computes: the six comparisons fold into two, so a
-  /// test is one of few cases (Below: `x < value`; Equal: a Long `x ==
-  /// value`), and `endsWhen` carries the operator's and the test's negation.
-  enum class Form : uint8_t { Below, Equal, Has, Like, InRange, In };
-  /// Below and Equal: the number compared with (for Below, adjusted so that
-  /// every ordering is `x < value`, possibly negated). In: var2.
-  int64_t value = 0;
+  /// test is one of few cases (Below: `x < n`; Equal: a Long `x == n`,
+  /// n being Program::getGuardNumbers()[operand].value), and `endsWhen`
+  /// carries the operator's and the test's negation.
+  enum class Form : uint8_t { Below, Equal, Has, Like, InRange, In, Same };
+  /// In and Same: a side that is the variable itself, not an attribute.
+  static constexpr uint32_t Itself = UINT32_MAX;
+  uint32_t attr = 0;
+  /// Nested: the attribute of attr's record. In and Same: var2's attribute.
+  uint32_t attr2 = 0;
+  /// Comparisons: Program::getGuardNumbers()[operand]. Like:
+  /// Program::getPatterns()[operand]. InRange: Program::getConstants()
+  /// [operand], an ipaddr.
+  uint32_t operand = 0;
   Kind kind = Kind::Long; // Below and Equal: the constant's kind
   Op op = Op::Eq;
-  uint8_t var : 2 = 0; // VarKind
+  Form form = Form::Equal;
+  uint8_t var : 2 = 0;  // VarKind
+  uint8_t var2 : 2 = 0; // In and Same: the right side's VarKind
   /// The test is of attr2 of the record in attr (Has: whether it has attr2).
   uint8_t nested : 1 = 0;
   uint8_t negated : 1 = 0;
   uint8_t failSatisfies : 1 = 0;
-  uint8_t leftIsVar : 1 = 0;
   /// The computed form's value that ends the policy (negated, or the
   /// comparison's fold negates it).
   uint8_t endsWhen : 1 = 0;
-  Form form = Form::Equal;
-  uint32_t attr = 0;
-  uint32_t attr2 = 0;
-  /// Comparisons: the constant as written, Program::getConstants()[operand].
-  /// Like: Program::getPatterns()[operand]. InRange: Program::getConstants()
-  /// [operand], an ipaddr.
-  uint32_t operand = 0;
 };
-static_assert(sizeof(GuardTest) == 24, "two tests and a resume point fill a cache line");
+static_assert(sizeof(GuardTest) == 16, "three tests and a resume point fill a cache line");
+
+/// A guard comparison's number (GuardTest::operand): the one a decision
+/// compares with, and the constant as written (for the dump).
+struct GuardNumber {
+  int64_t value = 0;
+  uint32_t constant = 0;
+};
 
 /// What an indexed decision reads of a candidate policy, in one cache line:
 /// its guard (its first `numTests` tests, whether they are the whole
@@ -339,7 +353,7 @@ static_assert(sizeof(GuardTest) == 24, "two tests and a resume point fill a cach
 /// condition's code starts and its effect. At N = 10,000 the candidates'
 /// lines mostly miss the cache; the entry's own line was one more miss each.
 struct alignas(64) PolicyGuard {
-  static constexpr unsigned MaxTests = 2;
+  static constexpr unsigned MaxTests = 3;
   GuardTest tests[MaxTests];
   uint32_t resume = 0;
   uint32_t bodyEntry = 0; // PolicyEntry::bodyEntry
@@ -375,6 +389,9 @@ public:
   /// Each policy's guard (guards.h), filled with the entries.
   std::vector<PolicyGuard> &getGuards() { return guards; }
   llvm::ArrayRef<PolicyGuard> getGuards() const { return guards; }
+  /// The numbers the guards compare with (GuardTest::operand).
+  std::vector<GuardNumber> &getGuardNumbers() { return guardNumbers; }
+  llvm::ArrayRef<GuardNumber> getGuardNumbers() const { return guardNumbers; }
 
   /// Every policy's conjuncts (PolicyInfo::firstConjunct).
   std::vector<ConjunctInfo> &getConjuncts() { return conjuncts; }
@@ -427,6 +444,7 @@ private:
   std::vector<PolicyInfo> policies;
   std::vector<PolicyEntry> entries;
   std::vector<PolicyGuard> guards;
+  std::vector<GuardNumber> guardNumbers;
   std::vector<ConjunctInfo> conjuncts;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;

@@ -119,12 +119,16 @@ permit(principal, action, resource) when { principal in resource.team };
 permit(principal, action, resource) when { principal.boss in resource.team && context.risk < 5 };
 forbid(principal, action, resource) unless { principal in resource.team };
 permit(principal, action, resource) when { principal in resource.teams.first };
+permit(principal, action, resource) when { resource.owner == principal };
+permit(principal, action, resource) when { principal == resource.owner && resource.team == principal.team && context.risk < 5 && context.x };
+forbid(principal, action, resource) unless { resource.team != principal.team };
+permit(principal, action, resource) when { principal in resource };
 )");
   EXPECT_EQ(got, (std::vector<std::string>{
                      "resource.sensitivity <= 2 && context.risk < 80 (whole condition)",
                      "context.agent.depth > 4 (whole condition)",
                      "resource.sensitivity >= 2, then @10",
-                     "context.a == 1 && context.b != 2, then @17",
+                     "context.a == 1 && context.b != 2 && context.c < 3 (whole condition)",
                      "-", // equality with a string compares contents
                      "context.s like p0 && context.risk < 80 (whole condition)",
                      "context.risk < 80 && context.s like p0 (whole condition)",
@@ -152,6 +156,12 @@ permit(principal, action, resource) when { principal in resource.teams.first };
                      "principal.boss in resource.team && context.risk < 5 (whole condition)",
                      "!(principal in resource.team) (whole condition)",
                      "-", // an attribute two deep on the right
+                     "resource.owner == principal (whole condition)",
+                     // three tests at most
+                     "principal == resource.owner && resource.team == principal.team && "
+                     "context.risk < 5, then @149",
+                     "resource.team == principal.team (whole condition)", // `unless` of `!=`
+                     "principal in resource (whole condition)",
                  }));
 }
 
@@ -302,4 +312,53 @@ TEST(Guards, EveryOrderingAgreesWithTheReferenceAtTheEndsOfTheLongs) {
   const std::vector<std::string> &r = d.reasons;
   EXPECT_EQ(std::find(r.begin(), r.end(), "n19"), r.end()); // unless { x <= max }
   EXPECT_NE(std::find(r.begin(), r.end(), "n29"), r.end()); // unless { x > max }
+}
+
+// Tests between two values of the request, `==` (Same) and `in`, with
+// either side a variable itself: values of every kind (equal, unequal, of
+// different kinds: never an error), a side missing (the code's error), and
+// a third test after two: decisions agree with the reference.
+TEST(Guards, TestsBetweenTwoValuesAgreeWithTheReference) {
+  const std::string policies = R"(
+@id("own") permit(principal, action, resource) when { resource.owner == principal };
+@id("own2") permit(principal, action, resource) when { principal == resource.owner && context.risk < 50 };
+@id("team") forbid(principal, action, resource) when { resource.team == context.team };
+@id("notteam") forbid(principal, action, resource) unless { resource.team != context.team };
+@id("same") permit(principal, action, resource) when { context.a == context.b };
+@id("lvl") permit(principal, action, resource) when { principal.level == context.level && context.risk < 50 && context.risk > 1 };
+@id("three") permit(principal, action, resource) when { principal == resource.owner && context.risk < 50 && context.risk > 1 && context.ok };
+@id("inself") permit(principal, action, resource) when { principal in resource };
+@id("boss") permit(principal, action, resource) when { principal.boss == context.who || context.risk > 90 };
+)";
+  auto entity = [](const std::string &type, const std::string &id) {
+    return R"({"__entity": {"type": ")" + type + R"(", "id": ")" + id + R"("}})";
+  };
+  const std::vector<std::string> contexts = {
+      R"({"risk": 5, "team": )" + entity("Team", "t") +
+          R"(, "a": [1, 2], "b": [2, 1], "level": 3, "ok": true, "who": )" + entity("User", "b") +
+          "}",
+      R"({"risk": 20, "team": )" + entity("Team", "x") +
+          R"(, "a": {"k": 1}, "b": {"k": 2}, "level": 9, "ok": false, "who": "b"})",
+      R"({"risk": 30, "team": "t", "a": "s", "b": "s", "level": "3", "ok": 1})", // other kinds
+      R"({"risk": 95, "a": 1})",                                                 // missing sides
+      R"({"risk": 0, "team": )" + entity("Team", "t") + R"(, "a": 1, "b": 1, "level": 3})",
+  };
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  EXPECT_EQ(checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare", "gone"}, contexts), 45);
+  std::vector<std::string> guards = guardLines(policies);
+  ASSERT_EQ(guards.size(), 9u);
+  EXPECT_EQ(guards[6], "principal == resource.owner && context.risk < 50 && context.risk > 1, "
+                       "then @45");
+  // Spot checks, so that agreement is not agreement on nothing.
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[1]));
+  EXPECT_TRUE(d.allowed); // records {k: 1} and {k: 2} differ; levels 3 and 9
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"own", "own2"}));
+  d = engines[0].authorizeJson(request("u", "d", contexts[0]));
+  EXPECT_FALSE(d.allowed); // the document's team is the context's
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"team", "notteam"}));
+  d = engines[0].authorizeJson(request("u", "bare", contexts[3]));
+  // bare has no owner or team; the context has no b, level or who: all
+  // but `inself` err
+  EXPECT_EQ(d.errors.size(), 8u);
 }
