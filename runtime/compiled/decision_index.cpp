@@ -298,10 +298,15 @@ template <unsigned L>
   const Node &n = nodes[node];
   if constexpr (L == LeafLevel) {
     // A plain loop: leaves are short, and a call to memmove cost more than
-    // the copy.
+    // the copy. The count and the cursor are locals: written through
+    // `w.out`, the list could alias them for all the compiler knows, and it
+    // reloaded both for every policy.
     const uint32_t *from = leafPolicies.data() + n.first;
-    for (uint32_t k = 0; k < n.count; ++k)
-      *w.out++ = from[k];
+    const uint32_t count = n.count;
+    uint32_t *out = w.out;
+    for (uint32_t k = 0; k < count; ++k)
+      out[k] = from[k];
+    w.out = out + count;
     w.duplicates |= n.multiAction;
   } else {
     const Walk::Probe &p = w.probe[L];
