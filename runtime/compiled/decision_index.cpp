@@ -310,27 +310,43 @@ template <unsigned L>
     w.duplicates |= n.multiAction;
   } else {
     const Walk::Probe &p = w.probe[L];
+    // The children are found first and asked for together, then visited:
+    // in a large set each is a cache miss, and visiting one before finding
+    // the next queued the misses one behind another. A node with more
+    // children than the buffer holds has the rest visited as found.
+    uint32_t kids[MaxGathered];
+    unsigned numKids = 0;
+    auto child = [&](uint32_t c) __attribute__((always_inline)) {
+      if (numKids < MaxGathered) {
+        __builtin_prefetch(&nodes[c]);
+        kids[numKids++] = c;
+      } else {
+        visit<L + 1>(c, w);
+      }
+    };
     // The children for `any`, `in` the entity or one of its ancestors.
     auto anyAndIn = [&](uint32_t at, const Node &m) __attribute__((always_inline)) {
       if (m.any != None)
-        visit<L + 1>(m.any, w);
+        child(m.any);
       if (m.hasIn) {
         if (uint32_t c = findEdge(at, InEdge, p.entity); c != None)
-          visit<L + 1>(c, w);
+          child(c);
         for (uint32_t a : p.ancestors)
           if (uint32_t c = findEdge(at, InEdge, a); c != None)
-            visit<L + 1>(c, w);
+            child(c);
       }
     };
     anyAndIn(node, n);
     if (n.hasEq)
       if (uint32_t c = findEdge(node, EqEdge, p.entity); c != None)
-        visit<L + 1>(c, w);
+        child(c);
     // The `is T` sub-node tests the same entity: its `any` child is `is T`,
     // its `in` children `is T in e` (it has no other).
     if (n.hasIs)
       if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
         anyAndIn(c, nodes[c]);
+    for (unsigned k = 0; k < numKids; ++k)
+      visit<L + 1>(kids[k], w);
   }
 }
 

@@ -188,6 +188,8 @@ private:
   /// Visits `node`, a node of level L (or an `is T` sub-node of it); the
   /// levels are template arguments so that one lookup is one function.
   template <unsigned L> void visit(uint32_t node, Walk &w) const;
+  /// Children a visit finds before visiting them (more are visited as found).
+  static constexpr unsigned MaxGathered = 16;
 
   /// DenseMap's default hash of a uint64_t keeps only its low 32 bits
   /// (times 37), which would drop the node; mix every bit instead.
