@@ -233,3 +233,45 @@ TEST(DecisionIndex, ManyKeyedEdgesAreFoundAndNoOthers) {
       satisfied(indexed, request("User::\\\"nobody\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\""))
           .empty());
 }
+
+// A lookup finds a node's children before visiting them, in a buffer of
+// DecisionIndex::MaxGathered; the rest are visited as found. A principal in
+// 40 groups and a resource in 40 folders, each group and folder with its
+// own policies: every child is reached, at both levels, with and without
+// the per-action index (a request that brings entities uses the other).
+TEST(DecisionIndex, NodesWithMoreChildrenThanTheBufferReachThemAll) {
+  std::string policies, userParents, docParents, groups;
+  for (int i = 0; i < 40; ++i) {
+    const std::string n = std::to_string(i);
+    policies += "@id(\"g" + n + "\") permit(principal in Group::\"g" + n +
+                "\", action == Action::\"read\", resource);\n";
+    policies += "@id(\"f" + n + "\") permit(principal is User, action == Action::\"read\", " +
+                "resource in Folder::\"f" + n + "\");\n";
+    policies += "@id(\"gf" + n + "\") permit(principal in Group::\"g" + n +
+                "\", action == Action::\"read\", resource in Folder::\"f" + n + "\");\n";
+    userParents += std::string(i ? ", " : "") + R"({"type": "Group", "id": "g)" + n + "\"}";
+    docParents += std::string(i ? ", " : "") + R"({"type": "Folder", "id": "f)" + n + "\"}";
+  }
+  const std::string entities =
+      R"([{"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": [)" + userParents +
+      R"(]}, {"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "parents": [)" + docParents +
+      R"(]}, {"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []}])";
+  Engine indexed, scanning;
+  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
+  for (Engine *e : {&indexed, &scanning}) {
+    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
+    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
+  }
+  const std::string line =
+      request("User::\\\"u\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\"");
+  std::vector<std::string> got = satisfied(indexed, line);
+  EXPECT_EQ(got.size(), 120u);
+  EXPECT_EQ(got, satisfied(scanning, line));
+  // The same through the policy-only index: the request brings an entity.
+  const std::string withEntities =
+      line.substr(0, line.size() - 1) +
+      R"(, "entities": [{"uid": {"type": "Other", "id": "x"}, "attrs": {}, "parents": []}]})";
+  got = satisfied(indexed, withEntities);
+  EXPECT_EQ(got.size(), 120u);
+  EXPECT_EQ(got, satisfied(scanning, withEntities));
+}
