@@ -41,15 +41,26 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   // the principal's and the resource's attributes: ask for them now, so
   // that the misses overlap the index walk (10-20 ns at N = 10,000 with
   // 1,000 different requests). In a small one they stay in the cache and
-  // the two lookups cost more than they save.
-  if (program.getEntries().size() >= PrefetchAttributesFrom)
-    for (uint32_t e : {request.getPrincipal(), request.getResource()}) {
-      llvm::ArrayRef<Field> attrs = world.getAttrs(e);
-      if (!attrs.empty()) {
-        __builtin_prefetch(attrs.data());
-        __builtin_prefetch(&attrs.back());
+  // the two lookups cost more than they save. The context's fields and
+  // those of its records too, for a request prepared a while ago (ninth
+  // run: 275 to 265 ns at N = 10,000, 1,000 shuffled prepared requests).
+  if (program.getEntries().size() >= PrefetchAttributesFrom) {
+    auto prefetchFields = [](llvm::ArrayRef<Field> fields) {
+      if (!fields.empty()) {
+        __builtin_prefetch(fields.data());
+        __builtin_prefetch(&fields.back());
       }
+    };
+    for (uint32_t e : {request.getPrincipal(), request.getResource()})
+      prefetchFields(world.getAttrs(e));
+    if (request.getContext().kind == Kind::Record) {
+      llvm::ArrayRef<Field> context = request.getContext().getRecord();
+      prefetchFields(context);
+      for (const Field &f : context)
+        if (f.value.kind == Kind::Record)
+          prefetchFields(f.value.getRecord());
     }
+  }
   CandidateList &candidates = scratch.candidates;
   bool checkScope = mode == CandidateMode::AllPolicies;
   if (checkScope) {
