@@ -27,18 +27,18 @@ uint32_t SymbolTable::intern(NameMap &ids, std::vector<llvm::StringRef> &names,
 }
 
 uint32_t SymbolTable::internEntity(uint32_t type, llvm::StringRef id) {
-  auto it = entityIds.find({type, id});
-  if (it != entityIds.end())
-    return it->second;
-  uint32_t e = static_cast<uint32_t>(entities.size());
+  const uint32_t hash = EntityKeyInfo::getHashValue({type, id});
+  uint32_t e = entityIds.find(type, id, hash);
+  if (e != NoSymbol)
+    return e;
+  e = static_cast<uint32_t>(entities.size());
   entities.push_back(EntityName{type, save(id)});
-  entityIds[{type, entities.back().id}] = e;
+  entityIds.insert(type, entities.back().id, hash, e);
   return e;
 }
 
 uint32_t SymbolTable::lookupEntity(uint32_t type, llvm::StringRef id) const {
-  auto it = entityIds.find({type, id});
-  return it == entityIds.end() ? NoSymbol : it->second;
+  return entityIds.find(type, id, EntityKeyInfo::getHashValue({type, id}));
 }
 
 void SymbolTable::copyFrom(const SymbolTable &other) {

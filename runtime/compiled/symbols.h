@@ -20,6 +20,7 @@
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/Support/Allocator.h"
 #include "llvm/ADT/StringRef.h"
+#include "runtime/compiled/entity_names.h"
 #include "support/same_bytes.h"
 
 #include <cstdint>
@@ -141,7 +142,7 @@ private:
   std::vector<llvm::StringRef> attrs, types;
   std::vector<EntityName> entities;
   NameMap attrIds, typeIds;
-  llvm::DenseMap<std::pair<uint32_t, llvm::StringRef>, uint32_t, EntityKeyInfo> entityIds;
+  EntityNameTable entityIds;
 };
 
 } // namespace larch::rt
