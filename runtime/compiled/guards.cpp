@@ -291,43 +291,9 @@ void findGuards(Program &program) {
   }
 }
 
-namespace {
-
-/// A side of an In or Same test: `var.attr`, or the variable itself (in
-/// `self`) when `attr` is GuardTest::Itself; null when the attribute is
-/// missing.
-const Val *getSide(const PreparedRequest &request, unsigned var, uint32_t attr,
-                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints, Val &self) {
-  if (attr != GuardTest::Itself)
-    return hints.find(varAttrs[var], attr);
-  self = getVarValue(request, static_cast<VarKind>(var));
-  return &self;
-}
-
-/// `var.attr in var2.attr2` as the VM's In decides it when both sides are
-/// entities, or `var.attr == var2.attr2` (never an error when both sides
-/// are there).
-int testTwoSides(const World &world, const GuardTest &t,
-                 const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
-  Val leftSelf, rightSelf;
-  const Val *left = getSide(world.getRequest(), t.var, t.attr, varAttrs, hints, leftSelf);
-  const Val *right = getSide(world.getRequest(), t.var2, t.attr2, varAttrs, hints, rightSelf);
-  if (!left || !right)
-    return -1;
-  if (t.form == GuardTest::Form::Same)
-    return equalVals(*left, *right);
-  // A set on the right of `in`, or no entity: the code's to decide.
-  if (left->kind != Kind::Entity || right->kind != Kind::Entity)
-    return -1;
-  return world.isIn(left->entity, right->entity); // reflexive, as Cedar's `in`
-}
-
-} // namespace
-
 int testOtherForm(const Program &program, const World &world, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
-  if (t.form == GuardTest::Form::In || t.form == GuardTest::Form::Same)
-    return testTwoSides(world, t, varAttrs, hints);
+  assert(t.form < GuardTest::Form::In && "two-sided tests are inline");
   const Val *f = hints.find(varAttrs[t.var], t.attr);
   if (t.nested) {
     if (!f || f->kind != Kind::Record)

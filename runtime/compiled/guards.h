@@ -61,10 +61,23 @@ inline Val getVarValue(const PreparedRequest &request, VarKind var) {
   return request.getContext();
 }
 
-/// A test of the other forms (`like`, `isInRange`, `in`, `==` between two
-/// values; out of line, to keep testGuard's loop small): 1 if the operation
-/// holds, 0 if not, -1 if the code must decide (a missing attribute, a
-/// value of another kind: the code words the error).
+/// A side of an In or Same test: `var.attr`, or the variable itself (in
+/// `self`) when `attr` is GuardTest::Itself; null when the attribute is
+/// missing.
+[[gnu::always_inline]] inline const Val *getSide(const PreparedRequest &request, unsigned var,
+                                                 uint32_t attr,
+                                                 const llvm::ArrayRef<Field> (&varAttrs)[4],
+                                                 FieldHints &hints, Val &self) {
+  if (attr != GuardTest::Itself)
+    return hints.find(varAttrs[var], attr);
+  self = getVarValue(request, static_cast<VarKind>(var));
+  return &self;
+}
+
+/// A `like` or `isInRange` test (out of line, to keep testGuard's loop
+/// small): 1 if the operation holds, 0 if not, -1 if the code must decide
+/// (a missing attribute, a value of another kind: the code words the
+/// error).
 int testOtherForm(const Program &program, const World &world, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints);
 
@@ -105,6 +118,24 @@ int testOtherForm(const Program &program, const World &world, const GuardTest &t
           // Values of different kinds are unequal (never an error).
           outcome = (f->kind == Kind::Long) & (f->i == n);
         }
+      }
+    } else if (form >= GuardTest::Form::In) {
+      // Between two values of the request (`principal in resource.team`,
+      // `resource.owner == principal`): inline, the paper scenarios'
+      // commonest tests.
+      Val leftSelf, rightSelf;
+      const Val *left = getSide(world.getRequest(), t->var, t->attr, varAttrs, hints, leftSelf);
+      const Val *right =
+          getSide(world.getRequest(), t->var2, t->attr2, varAttrs, hints, rightSelf);
+      if (!left || !right)
+        return GuardVerdict::Unknown;
+      if (form == GuardTest::Form::Same) {
+        outcome = equalVals(*left, *right); // never an error, as Cedar's `==`
+      } else {
+        // A set on the right of `in`, or no entity: the code's to decide.
+        if (left->kind != Kind::Entity || right->kind != Kind::Entity)
+          return GuardVerdict::Unknown;
+        outcome = world.isIn(left->entity, right->entity); // reflexive, as Cedar's
       }
     } else {
       const int other = testOtherForm(program, world, *t, varAttrs, hints);
