@@ -131,20 +131,14 @@ void setForm(GuardTest &t, llvm::ArrayRef<Val> constants, std::vector<GuardNumbe
     flip = n != Max;
     n = flip ? n + 1 : Min;
     break;
-  case GuardTest::Op::Has:
-    t.form = GuardTest::Form::Has;
-    break;
-  case GuardTest::Op::Like:
-    t.form = GuardTest::Form::Like;
-    break;
-  case GuardTest::Op::InRange:
-    t.form = GuardTest::Form::InRange;
-    break;
-  case GuardTest::Op::In:
-    t.form = GuardTest::Form::In;
-    break;
-  case GuardTest::Op::Same:
-    t.form = GuardTest::Form::Same;
+  default: // Has, Like, InRange, In, Same: each its own form
+    static_assert(unsigned(GuardTest::Op::Same) - unsigned(GuardTest::Op::Has) ==
+                          unsigned(GuardTest::Form::Same) - unsigned(GuardTest::Form::Has) &&
+                      unsigned(GuardTest::Op::In) - unsigned(GuardTest::Op::Has) ==
+                          unsigned(GuardTest::Form::In) - unsigned(GuardTest::Form::Has),
+                  "the operators from Has on are in the forms' order");
+    t.form = static_cast<GuardTest::Form>(unsigned(t.op) - unsigned(GuardTest::Op::Has) +
+                                          unsigned(GuardTest::Form::Has));
     break;
   }
   if (compares) {
