@@ -33,8 +33,7 @@
 
 namespace larch::rt {
 
-/// principal/resource scope: Any | == entity | in entity | is T | is T in
-/// entity.
+/// principal/resource scope: Any | == entity | in entity | is T | is T in entity.
 struct EntityScopeSpec {
   enum class Op : uint8_t { Any, Eq, In, Is, IsIn };
   Op op = Op::Any;
@@ -91,9 +90,9 @@ struct ConjunctInfo {
 //
 // A stack machine: every instruction is one Insn, 12 bytes,
 //
-//     0        8        16      32                       64 96
+//     0        8        16      32                       64                      96
 //     +--------+--------+-------+------------------------+-----------------------+
-//     |   op   |   c    |  pad  |           a            |           b |
+//     |   op   |   c    |  pad  |           a            |           b           |
 //     +--------+--------+-------+------------------------+-----------------------+
 //
 // `a` and `b` are unsigned 32-bit operands whose meaning each opcode states
@@ -124,14 +123,11 @@ enum class Opcode : uint8_t {
   Var,   // a=VarKind    -> principal | action | resource | context
   // Control.
   Jump,      // a=target                   pc = a
-  BrFalse,   // a=target    b -> b | -     b must be Bool; false: keep it, pc = a;
-             // true: pop
-  BrTrue,    // a=target    b -> b | -     b must be Bool; true: keep it, pc = a;
-             // false: pop
+  BrFalse,   // a=target    b -> b | -     b must be Bool; false: keep it, pc = a; true: pop
+  BrTrue,    // a=target    b -> b | -     b must be Bool; true: keep it, pc = a; false: pop
   JumpIfNot, // a=target    b ->           b must be Bool; pop; false: pc = a
   CheckBool, //             b -> b         b must be Bool
-  MemoGet,   // a=slot b=target  -> v      memo a holds v this decision: push v,
-             // pc = b
+  MemoGet,   // a=slot b=target  -> v      memo a holds v this decision: push v, pc = b
   MemoPut,   // a=slot      v -> v         memo a = v for this decision
   Fail,      // a=ErrorCode b=k            raise error a about name K[b]
   Return,    //             b ->           b must be Bool; satisfied iff b
@@ -157,8 +153,7 @@ enum class Opcode : uint8_t {
   LessEqK,    // a=k      x -> x <= K[a]          Const a; LessEq
   GreaterK,   // a=k      x -> !(x <= K[a])       Const a; LessEq; Not  (x > K)
   GreaterEqK, // a=k      x -> !(x < K[a])        Const a; Less; Not    (x >= K)
-  VarAttr2,   // c=VarKind a=attr b=attr2  -> v.a.b     Var c; GetAttr a; GetAttr
-              // b
+  VarAttr2,   // c=VarKind a=attr b=attr2  -> v.a.b     Var c; GetAttr a; GetAttr b
   // A comparison with a constant and the BrFalse of an `&&` after it:
   // false: push false, pc = b; true: go on (nothing pushed).
   EqKBr,        // a=k b=target  x ->       EqK a; BrFalse b
