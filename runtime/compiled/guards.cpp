@@ -285,15 +285,12 @@ void findGuards(Program &program) {
   }
 }
 
-int testOtherForm(const Program &program, const World &world, const GuardTest &t,
+int testOtherForm(const Program &program, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
   assert(t.form < GuardTest::Form::In && "two-sided tests are inline");
-  const Val *f = hints.find(varAttrs[t.var], t.attr);
-  if (t.nested) {
-    if (!f || f->kind != Kind::Record)
-      return -1;
-    f = hints.find(f->getRecord(), t.attr2);
-  }
+  const Val *f;
+  if (!findTested(t, varAttrs, hints, f))
+    return -1;
   if (t.form == GuardTest::Form::Like) {
     if (!f || f->kind != Kind::String)
       return -1; // missing, or a type error

@@ -5,10 +5,11 @@
 // Most policies begin with a test of a variable's attribute: a comparison
 // with a constant (`resource.sensitivity <= 2 && context.risk < 80`,
 // `context.agent.delegation_depth > 4`), `has`, `like`, `isInRange` of a
-// constant range, or `in` between two entities (`principal in
-// resource.team`). A guard is up to two such leading tests, read back from
-// the policy's code at load time, each with the value that ends the policy
-// (`a && b`: a false; `a || b`: a true; `unless`: either, negated). A
+// constant range, or `in` or `==` between two values of the request
+// (`principal in resource.team`, `resource.owner == principal`). A guard
+// is up to three such leading tests, read back from the policy's code at
+// load time, each with the value that ends the policy (`a && b`: a false;
+// `a || b`: a true; `unless`: either, negated). A
 // decision tests a candidate's guard in place, without a call into the
 // interpreter and its chain of dispatch jumps: when a test does not pass,
 // or the guard is the whole condition and passes, the guard decides the
@@ -31,7 +32,6 @@
 #include "llvm/ADT/ArrayRef.h"
 
 #include <cstdint>
-#include <optional>
 
 namespace larch::rt {
 
@@ -74,11 +74,27 @@ inline Val getVarValue(const PreparedRequest &request, VarKind var) {
   return &self;
 }
 
+/// The value a test of one attribute reads (`var.attr`, or with `nested`
+/// `var.attr.attr2`), null when the last attribute is missing; false when
+/// the code must decide (the record holding a nested attribute missing, or
+/// not a record: an entity's attribute is the code's to read).
+[[gnu::always_inline]] inline bool findTested(const GuardTest &t,
+                                              const llvm::ArrayRef<Field> (&varAttrs)[4],
+                                              FieldHints &hints, const Val *&f) {
+  f = hints.find(varAttrs[t.var], t.attr);
+  if (t.nested) {
+    if (!f || f->kind != Kind::Record)
+      return false;
+    f = hints.find(f->getRecord(), t.attr2);
+  }
+  return true;
+}
+
 /// A `like` or `isInRange` test (out of line, to keep testGuard's loop
 /// small): 1 if the operation holds, 0 if not, -1 if the code must decide
 /// (a missing attribute, a value of another kind: the code words the
 /// error).
-int testOtherForm(const Program &program, const World &world, const GuardTest &t,
+int testOtherForm(const Program &program, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints);
 
 /// The guard's verdict, given the attributes of each variable (ORDER
@@ -95,6 +111,9 @@ int testOtherForm(const Program &program, const World &world, const GuardTest &t
     const GuardTest::Form form = t->form;
     if (form <= GuardTest::Form::Has) {
       // A comparison with a number, or `has`: the commonest tests, inline.
+      // findTested's steps, written out: calling it here, the compiler laid
+      // the loop out worse (N = 100, 1,000 shuffled requests: 249 against
+      // 240 ns per decision, median of seven).
       const Val *f = hints.find(varAttrs[t->var], t->attr);
       if (t->nested) {
         // A missing attribute is the code's error to word; an entity's
@@ -138,7 +157,7 @@ int testOtherForm(const Program &program, const World &world, const GuardTest &t
         outcome = world.isIn(left->entity, right->entity); // reflexive, as Cedar's
       }
     } else {
-      const int other = testOtherForm(program, world, *t, varAttrs, hints);
+      const int other = testOtherForm(program, *t, varAttrs, hints);
       if (other < 0)
         return GuardVerdict::Unknown;
       outcome = other;

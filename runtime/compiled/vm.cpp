@@ -572,6 +572,16 @@ PolicyOutcome evaluatePolicy(const Program &program, uint32_t policy, bool check
 
 namespace {
 
+/// The variables' attribute lists, ORDER VarKind, as testGuard reads them
+/// (the context must be a record).
+void findVarAttrs(const World &world, llvm::ArrayRef<Field> (&varAttrs)[4]) {
+  const PreparedRequest &request = world.getRequest();
+  varAttrs[unsigned(VarKind::Principal)] = world.getAttrs(request.getPrincipal());
+  varAttrs[unsigned(VarKind::Action)] = world.getAttrs(request.getAction());
+  varAttrs[unsigned(VarKind::Resource)] = world.getAttrs(request.getResource());
+  varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
+}
+
 /// The loop of an indexed decision whose context is a record (the common
 /// case): each candidate's guard is tested first. A candidate decided by
 /// its guard is written to the reasons whether satisfied or not, and kept
@@ -581,13 +591,8 @@ CandidateTally evaluateGuarded(const Machine &machine, const Program &program,
                                llvm::ArrayRef<uint32_t> candidates, const World &world,
                                EvalScratch &scratch) {
   const PolicyGuard *guards = program.getGuards().data();
-  const PreparedRequest &request = world.getRequest();
-  const llvm::ArrayRef<Field> varAttrs[4] = {
-      world.getAttrs(request.getPrincipal()), world.getAttrs(request.getAction()),
-      world.getAttrs(request.getResource()), request.getContext().getRecord()};
-  static_assert(unsigned(VarKind::Principal) == 0 && unsigned(VarKind::Action) == 1 &&
-                    unsigned(VarKind::Resource) == 2 && unsigned(VarKind::Context) == 3,
-                "varAttrs is in VarKind order");
+  llvm::ArrayRef<Field> varAttrs[4];
+  findVarAttrs(world, varAttrs);
   // Room for every candidate; the list is cut to the satisfied ones below.
   CandidateList &reasons = scratch.reasons;
   const size_t before = reasons.size();
@@ -634,12 +639,8 @@ CandidateTally evaluateCandidates(const Program &program, llvm::ArrayRef<uint32_
   const PolicyEntry *entries = program.getEntries().data();
   const PolicyGuard *guards = program.getGuards().data();
   llvm::ArrayRef<Field> varAttrs[4];
-  if (useGuards) {
-    varAttrs[unsigned(VarKind::Principal)] = world.getAttrs(request.getPrincipal());
-    varAttrs[unsigned(VarKind::Action)] = world.getAttrs(request.getAction());
-    varAttrs[unsigned(VarKind::Resource)] = world.getAttrs(request.getResource());
-    varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
-  }
+  if (useGuards)
+    findVarAttrs(world, varAttrs);
   CandidateTally tally;
   EvalError error;
   for (uint32_t p : candidates) {
