@@ -37,6 +37,9 @@ uint32_t SymbolTable::internEntity(uint32_t type, llvm::StringRef id) {
   return e;
 }
 
+// EntityNameTable::find answers UINT32_MAX for a name it does not know.
+static_assert(NoSymbol == UINT32_MAX, "the entity table's not-found is NoSymbol");
+
 uint32_t SymbolTable::lookupEntity(uint32_t type, llvm::StringRef id) const {
   return entityIds.find(type, id, EntityKeyInfo::getHashValue({type, id}));
 }
