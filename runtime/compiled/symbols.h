@@ -56,11 +56,18 @@ struct NameKeyInfo {
     uint64_t h = (seed + s.size()) * 0x9E3779B97F4A7C15ULL;
     const char *p = s.data();
     size_t n = s.size();
+    // Each word is mixed on its own before it is folded in (multiply,
+    // xor-shift, multiply): folded in raw, a difference in a word's high
+    // bytes reached few bits, and the tail could cancel it (`team-1030-h1`
+    // and `team-1040-h0` had one hash).
+    constexpr uint64_t M = 0xc6a4a7935bd1e995ULL;
     for (; n >= 8; p += 8, n -= 8) {
       uint64_t w;
       std::memcpy(&w, p, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdULL;
-      h ^= h >> 32;
+      w *= M;
+      w ^= w >> 47;
+      w *= M;
+      h = (h ^ w) * M;
     }
     // The last 0-7 bytes in at most two loads (they overlap; every byte is
     // read, and the length is in the seed); a loop over them was a third of
@@ -75,8 +82,16 @@ struct NameKeyInfo {
       auto byte = [&](size_t k) { return uint64_t(static_cast<unsigned char>(p[k])); };
       tail = byte(0) | byte(n >> 1) << 8 | byte(n - 1) << 16;
     }
-    h = (h ^ tail) * 0xc4ceb9fe1a85ec53ULL;
-    return static_cast<unsigned>(h ^ (h >> 29));
+    // A full 64-bit finaliser (xor-shift, multiply, twice): tables index by
+    // the low bits, and ids such as `agent-1559` differ in a few bits of
+    // their last bytes; one multiply and shift left runs of hundreds of
+    // slots in an entity table at 10,000 policies.
+    h ^= tail;
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdULL;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ULL;
+    return static_cast<unsigned>(h ^ (h >> 33));
   }
 };
 
