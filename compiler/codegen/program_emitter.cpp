@@ -96,7 +96,7 @@ private:
   const ir::Module &m;
   rt::Program &out;
   DiagnosticEngine &diags;
-  std::vector<Insn> &code;
+  HugePageVector<Insn> &code;
   std::vector<SourceRange> &ranges;
 
   std::vector<uint32_t> attrIds, typeIds, entityIds, stringConsts;

@@ -132,7 +132,7 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
     if (a != None)
       place(a);
   assert(order.size() == size && "every node hangs from the root or an action");
-  std::vector<Node> movedNodes(size);
+  HugePageVector<Node> movedNodes(size);
   std::vector<std::pair<uint32_t, uint64_t>> movedLabels(size);
   std::vector<std::vector<uint32_t>> movedLeaves(size);
   leaves.resize(size);

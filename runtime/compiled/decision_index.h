@@ -39,6 +39,7 @@
 #include "llvm/ADT/ArrayRef.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/SmallVector.h"
+#include "support/huge_page_allocator.h"
 
 #include <cstdint>
 #include <string>
@@ -236,20 +237,20 @@ private:
       uint64_t key = EmptyKey;
       uint32_t child = None;
     };
-    std::vector<Slot> slots;
+    HugePageVector<Slot> slots;
     size_t mask = 0;
   };
 
-  std::vector<Node> nodes;
+  HugePageVector<Node> nodes;
   /// Keyed edges while building (childFor); freeze() moves the large
   /// nodes' edges to `edges` and clears this.
   llvm::DenseMap<uint64_t, uint32_t, EdgeKeyInfo> buildEdges;
   EdgeTable edges;
-  std::vector<uint32_t> leafPolicies;
+  HugePageVector<uint32_t> leafPolicies;
   uint32_t root = None;
   /// buildForActions only: each store action's principal-level node by
   /// entity id (None for other entities).
-  std::vector<uint32_t> actionNodeById;
+  HugePageVector<uint32_t> actionNodeById;
   /// Labels of edges, for dump() only: child node -> (kind, id).
   std::vector<std::pair<uint32_t, uint64_t>> edgeLabels;
 };

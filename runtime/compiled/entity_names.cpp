@@ -37,7 +37,7 @@ void EntityNameTable::place(const Slot &s) {
 
 void EntityNameTable::insert(uint32_t type, llvm::StringRef id, uint32_t hash, uint32_t e) {
   if ((count + 1) * 2 > slots.size()) {
-    std::vector<Slot> old = std::move(slots);
+    HugePageVector<Slot> old = std::move(slots);
     slots.assign(old.empty() ? 16 : old.size() * 2, Slot());
     for (const Slot &s : old)
       if (s.entity != Empty)

@@ -17,6 +17,7 @@
 #define LARCH_RUNTIME_COMPILED_ENTITY_NAMES_H
 
 #include "llvm/ADT/StringRef.h"
+#include "support/huge_page_allocator.h"
 
 #include <cstdint>
 #include <vector>
@@ -54,7 +55,7 @@ private:
   static bool holds(const Slot &s, uint32_t type, llvm::StringRef id, uint32_t hash);
   void place(const Slot &s);
 
-  std::vector<Slot> slots; // a power of two, at most half full
+  HugePageVector<Slot> slots; // a power of two, at most half full
   size_t count = 0;
 };
 

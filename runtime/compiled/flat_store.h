@@ -114,10 +114,10 @@ private:
   };
 
   SymbolTable symbols;
-  std::vector<Record> records;
-  std::vector<Field> fields;
+  HugePageVector<Record> records;
+  HugePageVector<Field> fields;
   std::vector<Tag> tags;
-  std::vector<uint32_t> ancestors;
+  HugePageVector<uint32_t> ancestors;
   llvm::DenseMap<uint32_t, std::vector<uint32_t>> descendantsOfUnrecorded;
   Arena arena; // payloads of attribute and tag values
   std::unique_ptr<DecisionIndex> actionIndex;

@@ -161,7 +161,7 @@ void findGuards(Program &program) {
   llvm::ArrayRef<Insn> code = program.getCode();
   llvm::ArrayRef<Val> constants = program.getConstants();
   llvm::ArrayRef<PolicyEntry> entries = program.getEntries();
-  std::vector<PolicyGuard> &guards = program.getGuards();
+  HugePageVector<PolicyGuard> &guards = program.getGuards();
   guards.assign(entries.size(), PolicyGuard());
   std::vector<GuardNumber> &numbers = program.getGuardNumbers();
   numbers.clear();

@@ -383,7 +383,7 @@ public:
   void buildEntries();
   llvm::ArrayRef<PolicyEntry> getEntries() const { return entries; }
   /// Each policy's guard (guards.h), filled with the entries.
-  std::vector<PolicyGuard> &getGuards() { return guards; }
+  HugePageVector<PolicyGuard> &getGuards() { return guards; }
   llvm::ArrayRef<PolicyGuard> getGuards() const { return guards; }
   /// The numbers the guards compare with (GuardTest::operand).
   std::vector<GuardNumber> &getGuardNumbers() { return guardNumbers; }
@@ -401,7 +401,7 @@ public:
 
   // ------------------------------------------------------------------ code
   // Filled by the code generator (compiler/codegen/program_emitter.cpp).
-  std::vector<Insn> &getCode() { return code; }
+  HugePageVector<Insn> &getCode() { return code; }
   llvm::ArrayRef<Insn> getCode() const { return code; }
   /// Where each instruction comes from; parallel to getCode().
   std::vector<SourceRange> &getInsnRanges() { return insnRanges; }
@@ -438,15 +438,15 @@ public:
 private:
   SymbolTable symbols;
   std::vector<PolicyInfo> policies;
-  std::vector<PolicyEntry> entries;
-  std::vector<PolicyGuard> guards;
+  HugePageVector<PolicyEntry> entries;
+  HugePageVector<PolicyGuard> guards;
   std::vector<GuardNumber> guardNumbers;
   std::vector<ConjunctInfo> conjuncts;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;
   Arena constantArena;
 
-  std::vector<Insn> code;
+  HugePageVector<Insn> code;
   std::vector<SourceRange> insnRanges;
   std::vector<Val> constants;
   std::vector<int16_t> likeUnits;
