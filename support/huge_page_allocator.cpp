@@ -2,7 +2,6 @@
 #include "support/huge_page_allocator.h"
 
 #include <cstdint>
-#include <cstdlib>
 
 #if defined(__linux__)
 #include <sys/mman.h>
@@ -10,15 +9,16 @@
 
 namespace larch {
 
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+
 namespace {
 
 constexpr size_t HugePageBytes = size_t(2) << 20;
 
-size_t roundUp(size_t bytes) { return (bytes + HugePageBytes - 1) & ~(HugePageBytes - 1); }
+/// `x` rounded up to a whole number of huge pages.
+size_t roundUp(size_t x) { return (x + HugePageBytes - 1) & ~(HugePageBytes - 1); }
 
 } // namespace
-
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
 
 void *allocateHugePages(size_t bytes) {
   if (bytes > SIZE_MAX - 2 * HugePageBytes)
@@ -31,7 +31,7 @@ void *allocateHugePages(size_t bytes) {
   if (raw == MAP_FAILED)
     throw std::bad_alloc();
   const uintptr_t start = reinterpret_cast<uintptr_t>(raw);
-  const uintptr_t aligned = (start + HugePageBytes - 1) & ~uintptr_t(HugePageBytes - 1);
+  const uintptr_t aligned = roundUp(start);
   if (aligned > start)
     ::munmap(raw, aligned - start);
   const size_t tail = start + mapped - (aligned + size);
@@ -47,12 +47,15 @@ void freeHugePages(void *p, size_t bytes) noexcept { ::munmap(p, roundUp(bytes))
 
 #else
 
+// No huge-page advice here: ordinary blocks, with the alignment the header
+// promises.
 void *allocateHugePages(size_t bytes) {
-  (void)roundUp;
-  return ::operator new(bytes);
+  return ::operator new(bytes, std::align_val_t(HugePageMinAlign));
 }
 
-void freeHugePages(void *p, size_t) noexcept { ::operator delete(p); }
+void freeHugePages(void *p, size_t) noexcept {
+  ::operator delete(p, std::align_val_t(HugePageMinAlign));
+}
 
 #endif
 

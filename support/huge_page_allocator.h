@@ -26,6 +26,10 @@ namespace larch {
 /// Below it, rounding up to a 2 MiB page would waste more than it saves.
 inline constexpr size_t HugePageMinBytes = size_t(1) << 20;
 
+/// The least alignment of a block of allocateHugePages (on Linux it starts
+/// on a huge page; elsewhere it is an ordinary block aligned this much).
+inline constexpr size_t HugePageMinAlign = 64;
+
 /// Maps `bytes` (at least HugePageMinBytes) rounded up to whole huge pages,
 /// aligned to one; throws std::bad_alloc when the system refuses.
 void *allocateHugePages(size_t bytes);
@@ -43,6 +47,7 @@ template <class T> struct HugePageAllocator {
     const size_t bytes = n * sizeof(T);
     if (bytes < HugePageMinBytes)
       return static_cast<T *>(::operator new(bytes, std::align_val_t(alignof(T))));
+    static_assert(alignof(T) <= HugePageMinAlign, "a large block is aligned this much");
     return static_cast<T *>(allocateHugePages(bytes));
   }
   void deallocate(T *p, size_t n) noexcept {
