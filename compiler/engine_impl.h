@@ -20,6 +20,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace larch {
@@ -65,23 +66,27 @@ struct Engine::Impl {
 template <typename ReasonFn, typename PolicyFn, typename MessageFn>
 void appendDecisionJson(std::string &out, bool allowed, size_t numReasons, ReasonFn reason,
                         size_t numErrors, PolicyFn errorPolicy, MessageFn errorMessage) {
-  out += allowed ? "{\"decision\":\"allow\",\"reasons\":[" : "{\"decision\":\"deny\",\"reasons\":[";
+  // string_view literals: their lengths are known here, where `const char *`
+  // made each append measure its text at run time.
+  using namespace std::string_view_literals;
+  out += allowed ? "{\"decision\":\"allow\",\"reasons\":["sv
+                 : "{\"decision\":\"deny\",\"reasons\":["sv;
   for (size_t i = 0; i < numReasons; ++i) {
     if (i)
       out += ',';
     appendJsonString(out, reason(i));
   }
-  out += "],\"errors\":[";
+  out += "],\"errors\":["sv;
   for (size_t i = 0; i < numErrors; ++i) {
     if (i)
       out += ',';
-    out += "{\"policy\":";
+    out += "{\"policy\":"sv;
     appendJsonString(out, errorPolicy(i));
-    out += ",\"message\":";
+    out += ",\"message\":"sv;
     appendJsonString(out, errorMessage(i));
     out += '}';
   }
-  out += "]}";
+  out += "]}"sv;
 }
 
 /// A load failure that has no source position (JSON data, links, I/O),

@@ -238,6 +238,24 @@ TEST_F(RequestDecoderTest, EntityUidForms) {
   }
 }
 
+// The decoder remembers a few valid type names; more names than it keeps,
+// some sharing a place, valid and invalid in turn, are each judged anew.
+TEST_F(RequestDecoderTest, ManyTypeNamesInTurn) {
+  std::vector<std::string> types;
+  for (int i = 0; i < 40; ++i)
+    types.push_back("T" + std::string(i % 5, 'x') + std::to_string(i));
+  for (const char *t : {"Action", "Human", "Agent", "Document", "A::B", "if", "bad name",
+                        "A :: B", "1T", "T-1", ""})
+    types.push_back(t);
+  for (int round = 0; round < 3; ++round)
+    for (const std::string &t : types) {
+      std::string uid = R"({"type":")" + t + R"(","id":"a"})";
+      expectAgree(R"({"principal":)" + uid +
+                  R"(,"action":"Action::\"edit\"","resource":"Photo::\"p\""})");
+      expectAgree(withContext(R"({"ip":"1.2.3.4","who":{"__entity":)" + uid + "}}"));
+    }
+}
+
 TEST_F(RequestDecoderTest, JsonSyntaxErrors) {
   const char *lines[] = {
       "", " ", "{", "}", R"({"principal":})", "{} {}", "[1,2,]", "\xEF\xBB\xBF{}",
@@ -270,6 +288,11 @@ TEST_F(RequestDecoderTest, DuplicateKeys) {
   const char *contexts[] = {
       R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","arg":"1.2.3.5"}}})",
       R"({"e":{"__extn":{"fn":"ip","arg":"1.2.3.4","x":{"y":1,"y":1}}}})",
+      // Two keys, as the usual call has, yet a repeat or a value with keys.
+      R"({"e":{"__extn":{"fn":"ip","fn":"ip"}}})",
+      R"({"e":{"__extn":{"arg":"1.2.3.4","arg":"1.2.3.4"}}})",
+      R"({"e":{"__extn":{"fn":"ip","arg":{"a":1,"a":2}}}})",
+      R"({"e":{"__extn":{"fn":"ip","arg":[{"a":1,"a":2}]}}})",
       R"({"e":{"__entity":{"type":"User","id":"a","id":"b"}}})",
       R"({"ip":{"fn":"ip","arg":"1.2.3.4","fn":"ip"}})",
       R"({"ip":{"__extn":{"fn":"ip","arg":"1.2.3.4","z":[{"q":1,"q":2}]}}})",
