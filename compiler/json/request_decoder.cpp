@@ -11,6 +11,7 @@
 #include "compiler/json/request_json.h"
 #include "grammar/unescape.h"
 #include "runtime/compiled/builtins/builtins.h"
+#include "runtime/compiled/flat_store.h"
 #include "runtime/extension_functions.h"
 #include "support/same_bytes.h"
 
@@ -550,6 +551,14 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   out->setPrincipal(ids[0]);
   out->setAction(ids[1]);
   out->setResource(ids[2]);
+  // The decision starts from these three: in a large store their records
+  // and the action's index node are cache misses, which can arrive while
+  // the context is decoded.
+  const rt::FlatStore &store = out->getStore();
+  store.prefetchRecord(ids[0]);
+  store.prefetchRecord(ids[2]);
+  if (const rt::DecisionIndex *byAction = store.getActionIndex())
+    byAction->prefetchAction(ids[1]);
 
   agentPart.hasAgent = false;
   if (!present[5] && !present[6]) {
@@ -564,12 +573,17 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
         agentPart, runtime::EntityUid{std::string(principalType), std::string(principalId)});
   const runtime::Value *agent = agentValue ? &*agentValue : nullptr;
 
+  bool ok = true;
   if (present[3])
-    return decodeContext(fields[3], actionType, actionId, agent);
-  if (schema || agent)
-    return decodeContext(emptyObject, actionType, actionId, agent);
-  out->setContext(Val::record(nullptr, 0));
-  return true;
+    ok = decodeContext(fields[3], actionType, actionId, agent);
+  else if (schema || agent)
+    ok = decodeContext(emptyObject, actionType, actionId, agent);
+  else
+    out->setContext(Val::record(nullptr, 0));
+  // The records have arrived by now: ask for what they point to.
+  store.prefetchAttrsAndAncestors(ids[0]);
+  store.prefetchAttrsAndAncestors(ids[2]);
+  return ok;
 }
 
 /// The request's `time` and `agent` (compiler/agent/envelope_reader.h, the

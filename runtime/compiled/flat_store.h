@@ -90,6 +90,23 @@ public:
     const Record &r = records[e];
     return llvm::ArrayRef<uint32_t>(ancestors).slice(r.ancFirst, r.ancCount);
   }
+  /// Cache hints (no effect on results) for a caller that knows an entity
+  /// well before deciding: its record, then, once that has arrived, the
+  /// start of its attributes and of its ancestors.
+  void prefetchRecord(uint32_t e) const {
+    if (e < records.size())
+      __builtin_prefetch(&records[e]);
+  }
+  void prefetchAttrsAndAncestors(uint32_t e) const {
+    if (e >= records.size())
+      return;
+    const Record &r = records[e];
+    if (r.attrsCount)
+      __builtin_prefetch(&fields[r.attrsFirst]);
+    if (r.ancCount)
+      __builtin_prefetch(&ancestors[r.ancFirst]);
+  }
+
   /// Store entities that have `e` as an ancestor, sorted; only kept for
   /// entities without a record (so a request may supply their record and
   /// parents, which then extends these descendants' ancestors).
