@@ -10,6 +10,7 @@
 
 #include <algorithm>
 #include <cassert>
+#include <cstring>
 
 namespace larch::rt {
 
@@ -175,6 +176,14 @@ void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
     leafPolicies.insert(leafPolicies.end(), leaves[n].begin(), leaves[n].end());
   }
   freeze();
+  // A leaf lists its first policies in its own line too (a leaf has no
+  // edges to keep in `slots`): visiting a short one then reads nothing
+  // further, where the list in leafPolicies was one more cache miss in a
+  // large set.
+  for (Node &n : nodes)
+    if (n.level == LeafLevel)
+      std::copy_n(leafPolicies.begin() + n.first,
+                  std::min<size_t>(n.count, std::size(n.slots)), n.slots);
 }
 
 void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
@@ -297,15 +306,20 @@ template <unsigned L>
 [[gnu::always_inline]] inline void DecisionIndex::visit(uint32_t node, Walk &w) const {
   const Node &n = nodes[node];
   if constexpr (L == LeafLevel) {
-    // A plain loop: leaves are short, and a call to memmove cost more than
-    // the copy. The count and the cursor are locals: written through
-    // `w.out`, the list could alias them for all the compiler knows, and it
-    // reloaded both for every policy.
-    const uint32_t *from = leafPolicies.data() + n.first;
+    // The node's own copy of its first policies is copied whole, without a
+    // loop whose end depends on the count (its mispredictions cost more
+    // than the extra bytes; the list has room: LeafSlack). Only a longer
+    // leaf reads the rest from the shared list. The count and the cursor
+    // are locals: written through `w.out`, the list could alias them for
+    // all the compiler knows, and it reloaded both for every policy.
     const uint32_t count = n.count;
     uint32_t *out = w.out;
-    for (uint32_t k = 0; k < count; ++k)
-      out[k] = from[k];
+    std::memcpy(out, n.slots, sizeof(n.slots));
+    if (count > std::size(n.slots)) {
+      const uint32_t *from = leafPolicies.data() + n.first;
+      for (uint32_t k = std::size(n.slots); k < count; ++k)
+        out[k] = from[k];
+    }
     w.out = out + count;
     w.duplicates |= n.multiAction;
   } else {
@@ -355,7 +369,7 @@ bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_
   if (action >= actionNodeById.size() || actionNodeById[action] == None)
     return false;
   uint32_t node = actionNodeById[action];
-  out.resize_for_overwrite(nodes[node].count);
+  out.resize_for_overwrite(nodes[node].count + LeafSlack);
   Walk w{{}, out.data()};
   w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
   w.probe[ResourceLevel] = {resource, world.getType(resource), world.getAncestors(resource)};
@@ -373,7 +387,7 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   if (root == None)
     return;
   // Each leaf is reached at most once, so all leaves' lists bound the result.
-  out.resize_for_overwrite(leafPolicies.size());
+  out.resize_for_overwrite(leafPolicies.size() + LeafSlack);
   // ORDER Level: the request feature each level tests.
   Walk w{{}, out.data()};
   const uint32_t entities[3] = {action, principal, resource};

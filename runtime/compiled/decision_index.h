@@ -102,6 +102,9 @@ private:
   static constexpr uint32_t None = UINT32_MAX;
 
   static constexpr unsigned MaxInline = 4;
+  /// Room a lookup's list keeps past its bound: a leaf's visit copies all
+  /// of its node's `slots`, however few policies it has.
+  static constexpr unsigned LeafSlack = 2 * MaxInline;
 
   struct alignas(64) Node {
     Level level = LeafLevel;
@@ -126,7 +129,8 @@ private:
     /// 2 * MaxInline). With hashed edges: a 256-bit filter of their keys
     /// (filterBit), so that most probes for an edge the node lacks end
     /// here, without reading the table (most of a lookup's probes are
-    /// such, and would miss the cache).
+    /// such, and would miss the cache). A leaf: a copy of its first
+    /// 2 * MaxInline policies (the list in getLeafPolicies() stays).
     uint32_t slots[2 * MaxInline] = {};
 
     uint32_t inlineId(unsigned k) const { return slots[k]; }

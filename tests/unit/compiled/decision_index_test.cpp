@@ -275,3 +275,50 @@ TEST(DecisionIndex, NodesWithMoreChildrenThanTheBufferReachThemAll) {
   EXPECT_EQ(got.size(), 120u);
   EXPECT_EQ(got, satisfied(scanning, withEntities));
 }
+
+// A leaf of up to eight policies lists them in its own node, a longer one in
+// the shared list: leaves of every size from 1 to 20, side by side (one per
+// resource folder, one per action), through both indexes.
+TEST(DecisionIndex, LeavesOfEverySizeListAllTheirPolicies) {
+  std::string policies, actions;
+  for (int size = 1; size <= 20; ++size) {
+    const std::string s = std::to_string(size);
+    for (int k = 0; k < size; ++k) {
+      const std::string id = s + "-" + std::to_string(k);
+      policies += "@id(\"f" + id + "\") permit(principal, action == Action::\"read\", " +
+                  "resource in Folder::\"f" + s + "\");\n";
+      policies += "@id(\"a" + id + "\") permit(principal == User::\"u\", action == Action::\"a" +
+                  s + "\", resource);\n";
+    }
+    actions += R"(, {"uid": {"type": "Action", "id": "a)" + s + R"("}, "attrs": {}, "parents": []})";
+  }
+  const std::string entities =
+      R"([{"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": []},
+          {"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []})" +
+      actions + "]";
+  Engine indexed, scanning;
+  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
+  for (Engine *e : {&indexed, &scanning}) {
+    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
+    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
+  }
+  for (int size = 1; size <= 20; ++size) {
+    const std::string s = std::to_string(size);
+    // The document sits in folder `s` through the request's own entities,
+    // which the policy-only index serves; a store document the per-action one.
+    const std::string byFolder =
+        request("User::\\\"u\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\"");
+    const std::string line =
+        byFolder.substr(0, byFolder.size() - 1) +
+        R"(, "entities": [{"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "parents": [{"type": "Folder", "id": "f)" +
+        s + R"("}]}]})";
+    std::vector<std::string> got = satisfied(indexed, line);
+    EXPECT_EQ(got.size(), static_cast<size_t>(size)) << "folder leaf of " << size;
+    EXPECT_EQ(got, satisfied(scanning, line)) << "folder leaf of " << size;
+    const std::string byAction =
+        request("User::\\\"u\\\"", "Action::\\\"a" + s + "\\\"", "Doc::\\\"x\\\"");
+    got = satisfied(indexed, byAction);
+    EXPECT_EQ(got.size(), static_cast<size_t>(size)) << "action leaf of " << size;
+    EXPECT_EQ(got, satisfied(scanning, byAction)) << "action leaf of " << size;
+  }
+}
