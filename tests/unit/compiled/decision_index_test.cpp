@@ -47,18 +47,31 @@ std::vector<std::string> satisfied(Engine &engine, const std::string &line) {
   return out;
 }
 
+/// An engine deciding through the decision index and one that makes every
+/// policy a candidate, loaded with the same policies and entities.
+struct IndexedAndScanning {
+  Engine indexed, scanning;
+  IndexedAndScanning() { scanning.setEvaluator(Evaluator::CompiledAllCandidates); }
+  ::testing::AssertionResult load(const std::string &policies, const std::string &entities) {
+    for (Engine *e : {&indexed, &scanning}) {
+      if (!e->loadPolicyText("p.cedar", policies).ok)
+        return ::testing::AssertionFailure() << "the policies do not load:\n" << policies;
+      if (!e->loadEntitiesJson("e.json", entities).ok)
+        return ::testing::AssertionFailure() << "the entities do not load:\n" << entities;
+    }
+    return ::testing::AssertionSuccess();
+  }
+};
+
 } // namespace
 
 TEST(DecisionIndex, IndexedAgreesWithScanningOnEveryScopeForm) {
-  Engine indexed, scanning;
-  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
-  for (Engine *e : {&indexed, &scanning}) {
-    // Only permits, so the reasons list every policy whose scope holds.
-    std::string permitsOnly = Policies;
-    permitsOnly.replace(permitsOnly.find("forbid"), 6, "permit");
-    ASSERT_TRUE(e->loadPolicyText("p.cedar", permitsOnly).ok);
-    ASSERT_TRUE(e->loadEntitiesJson("e.json", Entities).ok);
-  }
+  // Only permits, so the reasons list every policy whose scope holds.
+  std::string permitsOnly = Policies;
+  permitsOnly.replace(permitsOnly.find("forbid"), 6, "permit");
+  IndexedAndScanning engines;
+  ASSERT_TRUE(engines.load(permitsOnly, Entities));
+  Engine &indexed = engines.indexed, &scanning = engines.scanning;
   const std::vector<std::string> principals = {"User::\\\"alice\\\"", "User::\\\"bob\\\"",
                                                "Group::\\\"staff\\\"", "User::\\\"ghost\\\""};
   const std::vector<std::string> actions = {"Action::\\\"read\\\"", "Action::\\\"write\\\"",
@@ -145,12 +158,9 @@ TEST(DecisionIndex, PerActionIndexAgreesWithScanningOnRandomHierarchies) {
       policies += "@id(\"p" + std::to_string(p) + "\") permit(" + principals[below(4)] + ", " +
                   action + ", " + resources[below(3)] + ");\n";
     }
-    Engine indexed, scanning;
-    scanning.setEvaluator(Evaluator::CompiledAllCandidates);
-    for (Engine *e : {&indexed, &scanning}) {
-      ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok) << policies;
-      ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok) << entities;
-    }
+    IndexedAndScanning engines;
+    ASSERT_TRUE(engines.load(policies, entities));
+    Engine &indexed = engines.indexed, &scanning = engines.scanning;
     std::vector<std::string> askActions = actions;
     askActions.push_back("Action::\"unnamed\"");
     for (const char *p : {"User::\\\"u\\\"", "User::\\\"v\\\"", "Group::\\\"g\\\""})
@@ -205,12 +215,9 @@ TEST(DecisionIndex, ManyKeyedEdgesAreFoundAndNoOthers) {
   }
   entities += "{\"uid\": " + uid("Action", "read") + ", \"attrs\": {}, \"parents\": [" +
               uid("Action", "all") + "]}]";
-  Engine indexed, scanning;
-  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
-  for (Engine *e : {&indexed, &scanning}) {
-    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
-    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
-  }
+  IndexedAndScanning engines;
+  ASSERT_TRUE(engines.load(policies, entities));
+  Engine &indexed = engines.indexed, &scanning = engines.scanning;
   std::vector<std::string> principals;
   for (int i = 0; i < 103; ++i) {
     std::string n = std::to_string(i);
@@ -256,12 +263,9 @@ TEST(DecisionIndex, NodesWithMoreChildrenThanTheBufferReachThemAll) {
       R"([{"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": [)" + userParents +
       R"(]}, {"uid": {"type": "Doc", "id": "d"}, "attrs": {}, "parents": [)" + docParents +
       R"(]}, {"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []}])";
-  Engine indexed, scanning;
-  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
-  for (Engine *e : {&indexed, &scanning}) {
-    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
-    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
-  }
+  IndexedAndScanning engines;
+  ASSERT_TRUE(engines.load(policies, entities));
+  Engine &indexed = engines.indexed, &scanning = engines.scanning;
   const std::string line =
       request("User::\\\"u\\\"", "Action::\\\"read\\\"", "Doc::\\\"d\\\"");
   std::vector<std::string> got = satisfied(indexed, line);
@@ -296,12 +300,9 @@ TEST(DecisionIndex, LeavesOfEverySizeListAllTheirPolicies) {
       R"([{"uid": {"type": "User", "id": "u"}, "attrs": {}, "parents": []},
           {"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []})" +
       actions + "]";
-  Engine indexed, scanning;
-  scanning.setEvaluator(Evaluator::CompiledAllCandidates);
-  for (Engine *e : {&indexed, &scanning}) {
-    ASSERT_TRUE(e->loadPolicyText("p.cedar", policies).ok);
-    ASSERT_TRUE(e->loadEntitiesJson("e.json", entities).ok);
-  }
+  IndexedAndScanning engines;
+  ASSERT_TRUE(engines.load(policies, entities));
+  Engine &indexed = engines.indexed, &scanning = engines.scanning;
   for (int size = 1; size <= 20; ++size) {
     const std::string s = std::to_string(size);
     // The document sits in folder `s` through the request's own entities,
