@@ -2,6 +2,7 @@
 #include "runtime/compiled/authorize.h"
 
 #include "runtime/compiled/vm.h"
+#include "support/sort_small.h"
 
 #include <algorithm>
 #include <numeric>
@@ -12,18 +13,6 @@ namespace {
 
 /// Policies from which decide() prefetches the request entities' attributes.
 constexpr size_t PrefetchAttributesFrom = 1000;
-
-/// Sorts a vector in place; a short one by insertion (std::sort's set-up
-/// costs more than the sort for a handful of elements).
-template <typename Vector, typename Less> void sortSmall(Vector &v, Less less) {
-  if (v.size() > 16) {
-    std::sort(v.begin(), v.end(), less);
-    return;
-  }
-  for (size_t i = 1; i < v.size(); ++i)
-    for (size_t j = i; j > 0 && less(v[j], v[j - 1]); --j)
-      std::swap(v[j], v[j - 1]);
-}
 
 } // namespace
 
@@ -107,10 +96,9 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
   // The index lists candidates leaf by leaf; results are in policy order.
   // Both lists are short (a few reasons, errors rarely), so sorting them
   // costs less than ordering the candidates.
-  sortSmall(reasons, [](uint32_t a, uint32_t b) { return a < b; });
-  sortSmall(scratch.errors, [](const PolicyErrorRec &a, const PolicyErrorRec &b) {
-    return a.policy < b.policy;
-  });
+  sortSmall(reasons.begin(), reasons.end(), [](uint32_t a, uint32_t b) { return a < b; });
+  sortSmall(scratch.errors.begin(), scratch.errors.end(),
+            [](const PolicyErrorRec &a, const PolicyErrorRec &b) { return a.policy < b.policy; });
   view.reasons = reasons;
   view.errors = scratch.errors;
   return view;
