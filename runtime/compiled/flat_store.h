@@ -100,11 +100,10 @@ public:
   void prefetchAttrsAndAncestors(uint32_t e) const {
     if (e >= records.size())
       return;
-    const Record &r = records[e];
-    if (r.attrsCount)
-      __builtin_prefetch(&fields[r.attrsFirst]);
-    if (r.ancCount)
-      __builtin_prefetch(&ancestors[r.ancFirst]);
+    if (llvm::ArrayRef<Field> attrs = getAttrs(e); !attrs.empty())
+      __builtin_prefetch(attrs.data());
+    if (llvm::ArrayRef<uint32_t> up = getAncestors(e); !up.empty())
+      __builtin_prefetch(up.data());
   }
 
   /// Store entities that have `e` as an ancestor, sorted; only kept for
