@@ -580,9 +580,6 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
     ok = decodeContext(emptyObject, actionType, actionId, agent);
   else
     out->setContext(Val::record(nullptr, 0));
-  // The records have arrived by now: ask for what they point to.
-  store.prefetchAttrsAndAncestors(ids[0]);
-  store.prefetchAttrsAndAncestors(ids[2]);
   return ok;
 }
 
@@ -1112,7 +1109,14 @@ bool RequestDecoder::decode(llvm::StringRef jsonLine, const schema::Schema *sche
   impl->schema = schema;
   impl->baseEntities = &entities;
   impl->error = &error;
-  return impl->decode(jsonLine);
+  if (!impl->decode(jsonLine))
+    return false;
+  // The principal's and resource's records have arrived by now (decodeRequest
+  // asked for them before the context): read them, and ask for what they
+  // point to.
+  out.resolve();
+  out.prefetchResolved();
+  return true;
 }
 
 const agent::AgentPart &RequestDecoder::getAgentPart() const { return impl->agentPart; }

@@ -40,8 +40,8 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
         __builtin_prefetch(&fields.back());
       }
     };
-    for (uint32_t e : {request.getPrincipal(), request.getResource()})
-      prefetchFields(world.getAttrs(e));
+    prefetchFields(world.getPrincipalAttrs());
+    prefetchFields(world.getResourceAttrs());
     if (request.getContext().kind == Kind::Record) {
       llvm::ArrayRef<Field> context = request.getContext().getRecord();
       prefetchFields(context);

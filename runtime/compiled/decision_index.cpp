@@ -364,6 +364,13 @@ template <unsigned L>
   }
 }
 
+DecisionIndex::Walk::Probe DecisionIndex::probeFor(const World &world, uint32_t e,
+                                                   const EntityView &view) {
+  if (view.entity == e)
+    return {e, view.type, view.getAncestors()};
+  return {e, world.getType(e), world.getAncestors(e)};
+}
+
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,
                                  uint32_t resource, CandidateList &out) const {
   if (action >= actionNodeById.size() || actionNodeById[action] == None)
@@ -371,8 +378,8 @@ bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_
   uint32_t node = actionNodeById[action];
   out.resize_for_overwrite(nodes[node].count + LeafSlack);
   Walk w{{}, out.data()};
-  w.probe[PrincipalLevel] = {principal, world.getType(principal), world.getAncestors(principal)};
-  w.probe[ResourceLevel] = {resource, world.getType(resource), world.getAncestors(resource)};
+  w.probe[PrincipalLevel] = probeFor(world, principal, world.getPrincipalView());
+  w.probe[ResourceLevel] = probeFor(world, resource, world.getResourceView());
   visit<PrincipalLevel>(node, w);
   assert(!w.duplicates && "a policy is filed once per action");
   // Each policy filed under the action reaches one leaf below it.
@@ -390,9 +397,9 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   out.resize_for_overwrite(leafPolicies.size() + LeafSlack);
   // ORDER Level: the request feature each level tests.
   Walk w{{}, out.data()};
-  const uint32_t entities[3] = {action, principal, resource};
-  for (unsigned l = 0; l < 3; ++l)
-    w.probe[l] = {entities[l], world.getType(entities[l]), world.getAncestors(entities[l])};
+  w.probe[ActionLevel] = {action, world.getType(action), world.getAncestors(action)};
+  w.probe[PrincipalLevel] = probeFor(world, principal, world.getPrincipalView());
+  w.probe[ResourceLevel] = probeFor(world, resource, world.getResourceView());
   visit<ActionLevel>(root, w);
   out.truncate(static_cast<size_t>(w.out - out.data()));
   if (w.duplicates) {

@@ -48,6 +48,7 @@
 namespace larch::rt {
 
 class World;
+struct EntityView;
 class SymbolTable;
 class FlatStore;
 struct PolicyInfo;
@@ -200,6 +201,9 @@ private:
   /// Visits `node`, a node of level L (or an `is T` sub-node of it); the
   /// levels are template arguments so that one lookup is one function.
   template <unsigned L> void visit(uint32_t node, Walk &w) const;
+  /// The probe for entity `e`: from `view` (the request's resolved
+  /// principal or resource) when it is of `e`, else read through `world`.
+  static Walk::Probe probeFor(const World &world, uint32_t e, const EntityView &view);
   /// Children a visit finds before visiting them (more are visited as found).
   static constexpr unsigned MaxGathered = 16;
 

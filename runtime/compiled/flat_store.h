@@ -90,20 +90,11 @@ public:
     const Record &r = records[e];
     return llvm::ArrayRef<uint32_t>(ancestors).slice(r.ancFirst, r.ancCount);
   }
-  /// Cache hints (no effect on results) for a caller that knows an entity
-  /// well before deciding: its record, then, once that has arrived, the
-  /// start of its attributes and of its ancestors.
+  /// A cache hint (no effect on results) for a caller that knows an entity
+  /// well before reading it: its record.
   void prefetchRecord(uint32_t e) const {
     if (e < records.size())
       __builtin_prefetch(&records[e]);
-  }
-  void prefetchAttrsAndAncestors(uint32_t e) const {
-    if (e >= records.size())
-      return;
-    if (llvm::ArrayRef<Field> attrs = getAttrs(e); !attrs.empty())
-      __builtin_prefetch(attrs.data());
-    if (llvm::ArrayRef<uint32_t> up = getAncestors(e); !up.empty())
-      __builtin_prefetch(up.data());
   }
 
   /// Store entities that have `e` as an ancestor, sorted; only kept for

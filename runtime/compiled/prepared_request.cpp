@@ -51,6 +51,7 @@ bool overlayLess(const PreparedRequest::Overlay &a, const PreparedRequest::Overl
 void PreparedRequest::clear(const FlatStore &newStore) {
   store = &newStore;
   principal = action = resource = 0;
+  resolved = layered = false;
   context = Val::record(nullptr, 0);
   arena.reset();
   localTypes.clear();
@@ -144,6 +145,7 @@ bool PreparedRequest::setRequestEntities(const runtime::EntityStore &layer,
   // made `layer`; nothing here can fail.
   (void)error;
   overlays.clear();
+  resolved = false;
   RequestNames names(*this);
   for (const auto &[uid, entity] : layer.getEntities()) {
     Overlay o;
@@ -216,7 +218,30 @@ bool PreparedRequest::setRequestEntities(const runtime::EntityStore &layer,
   }
   if (overlays.size() != numLayer)
     std::sort(overlays.begin(), overlays.end(), overlayLess);
+  layered = !overlays.empty();
   return true;
+}
+
+EntityView PreparedRequest::makeView(uint32_t e) const {
+  // World's own reading of an entity, before the views exist.
+  World world(*this);
+  llvm::ArrayRef<Field> attrs = world.getAttrs(e);
+  llvm::ArrayRef<uint32_t> ancestors = world.getAncestors(e);
+  EntityView v;
+  v.entity = e;
+  v.type = world.getType(e);
+  v.numAttrs = static_cast<uint32_t>(attrs.size());
+  v.numAncestors = static_cast<uint32_t>(ancestors.size());
+  v.attrs = attrs.data();
+  v.ancestors = ancestors.data();
+  return v;
+}
+
+void PreparedRequest::resolve() {
+  resolved = false;
+  views[0] = makeView(principal);
+  views[1] = makeView(resource);
+  resolved = true;
 }
 
 Val toVal(const runtime::Value &v, PreparedRequest &out) {
@@ -233,8 +258,9 @@ bool prepareRequest(const FlatStore &store, const runtime::Request &request,
   out.setResource(out.internEntity(request.resource.type, request.resource.id));
   assert(request.context.is(runtime::ValueKind::Record) && "the context is a record");
   out.setContext(toVal(request.context, out));
-  if (requestEntities)
-    return out.setRequestEntities(*requestEntities, error);
+  if (requestEntities && !out.setRequestEntities(*requestEntities, error))
+    return false;
+  out.resolve();
   return true;
 }
 

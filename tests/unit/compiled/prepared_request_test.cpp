@@ -402,3 +402,67 @@ TEST(PreparedRequest, LayerWithoutSharedEntities) {
   ASSERT_NE(a, nullptr);
   EXPECT_EQ(world.str(*a), "[User::\"u\"]");
 }
+
+namespace {
+
+/// Expects `v` to be entity `e` as the world reads it without views.
+void expectViewOf(const rt::World &world, const rt::EntityView &v, uint32_t e) {
+  EXPECT_EQ(v.entity, e);
+  EXPECT_EQ(v.type, world.getType(e));
+  EXPECT_EQ(v.getAttrs().data(), world.getAttrs(e).data());
+  EXPECT_EQ(v.getAttrs().size(), world.getAttrs(e).size());
+  EXPECT_EQ(v.getAncestors(), world.getAncestors(e));
+}
+
+} // namespace
+
+TEST(PreparedRequest, ResolvedViewsAreTheWorldsReading) {
+  std::unique_ptr<Layered> l = makeLayered();
+  ASSERT_TRUE(l->layer && l->store);
+  // Store entities, an entity only the layer has (carol), one nobody has,
+  // and a store entity whose ancestors the layer extends (dave).
+  std::vector<std::pair<EntityUid, EntityUid>> cases = {
+      {{"User", "bob"}, {"Doc", "d"}},
+      {{"User", "carol"}, {"Doc", "new"}},
+      {{"User", "dave"}, {"User", "dave"}},
+      {{"User", "nobody"}, {"Group", "top"}},
+  };
+  for (bool withLayer : {false, true})
+    for (const auto &[principal, resource] : cases) {
+      runtime::Request r;
+      r.principal = principal;
+      r.action = {"Action", "view"};
+      r.resource = resource;
+      rt::PreparedRequest request;
+      std::string error;
+      ASSERT_TRUE(rt::prepareRequest(*l->store, r, withLayer ? &*l->layer : nullptr, request,
+                                     error))
+          << error;
+      ASSERT_TRUE(request.isResolved());
+      rt::World resolvedWorld(request);
+      expectViewOf(resolvedWorld, resolvedWorld.getPrincipalView(), request.getPrincipal());
+      expectViewOf(resolvedWorld, resolvedWorld.getResourceView(), request.getResource());
+      EXPECT_EQ(resolvedWorld.getPrincipalAttrs().data(),
+                resolvedWorld.getAttrs(request.getPrincipal()).data());
+      EXPECT_EQ(resolvedWorld.getResourceAttrs().size(),
+                resolvedWorld.getAttrs(request.getResource()).size());
+      // Setting either entity again undoes the views until resolve().
+      request.setPrincipal(request.getPrincipal());
+      EXPECT_FALSE(request.isResolved());
+      {
+        rt::World world(request);
+        EXPECT_EQ(world.getPrincipalView().entity, rt::NoSymbol);
+        EXPECT_EQ(world.getPrincipalAttrs().data(),
+                  world.getAttrs(request.getPrincipal()).data());
+      }
+      request.resolve();
+      EXPECT_TRUE(request.isResolved());
+      request.setResource(request.getResource());
+      EXPECT_FALSE(request.isResolved());
+      request.resolve();
+      if (withLayer) {
+        ASSERT_TRUE(request.setRequestEntities(*l->layer, error));
+        EXPECT_FALSE(request.isResolved());
+      }
+    }
+}
