@@ -1,8 +1,8 @@
 //===- support/sort_small.h - Sorting a few elements ---------------*- C++ -*-===//
 //
 // A decision sorts its few reasons and errors, and decoding a request sorts
-// each record's fields by key: mostly a handful of elements, where
-// std::sort's set-up costs more than the sort.
+// each record's fields by key and each set's elements: mostly a handful of
+// elements, where std::sort's set-up costs more than the sort.
 //
 //===----------------------------------------------------------------------===//
 

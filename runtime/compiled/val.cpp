@@ -89,7 +89,8 @@ bool setContains(const Val &set, const Val &v) {
 const Val *Val::findField(uint32_t key) const { return findFieldByKey(getRecord(), key); }
 
 Val makeSet(Val *elems, uint32_t n) {
-  std::sort(elems, elems + n, [](const Val &x, const Val &y) { return compareVals(x, y) < 0; });
+  // Sets in requests are mostly a few elements, as records are.
+  sortSmall(elems, elems + n, [](const Val &x, const Val &y) { return compareVals(x, y) < 0; });
   Val *end = std::unique(elems, elems + n, equalVals);
   return Val::set(elems, static_cast<uint32_t>(end - elems));
 }
