@@ -11,7 +11,6 @@
 #include "compiler/json/request_json.h"
 #include "grammar/unescape.h"
 #include "runtime/compiled/builtins/builtins.h"
-#include "runtime/compiled/flat_store.h"
 #include "runtime/extension_functions.h"
 #include "support/same_bytes.h"
 
@@ -551,14 +550,9 @@ bool RequestDecoder::Impl::decodeRequest(dom::element root) {
   out->setPrincipal(ids[0]);
   out->setAction(ids[1]);
   out->setResource(ids[2]);
-  // The decision starts from these three: in a large store their records
-  // and the action's index node are cache misses, which can arrive while
-  // the context is decoded.
-  const rt::FlatStore &store = out->getStore();
-  store.prefetchRecord(ids[0]);
-  store.prefetchRecord(ids[2]);
-  if (const rt::DecisionIndex *byAction = store.getActionIndex())
-    byAction->prefetchAction(ids[1]);
+  // In a large store what the decision starts from are cache misses, which
+  // can arrive while the context is decoded.
+  out->prefetchEntities();
 
   agentPart.hasAgent = false;
   if (!present[5] && !present[6]) {

@@ -94,7 +94,16 @@ public:
   /// The principal's view, then the resource's (valid if isResolved()).
   const EntityView *getResolved() const { return views; }
   /// Cache hints (no effect on results) for a caller that will decide this
-  /// request shortly: the resolved entities' attributes and ancestors.
+  /// request shortly. Once the principal, action and resource are set: their
+  /// store records (which resolve() reads) and the action's node in the
+  /// store's action index.
+  void prefetchEntities() const {
+    store->prefetchRecord(principal);
+    store->prefetchRecord(resource);
+    if (const DecisionIndex *byAction = store->getActionIndex())
+      byAction->prefetchAction(action);
+  }
+  /// Once resolved: the principal's and resource's attributes and ancestors.
   void prefetchResolved() const {
     for (const EntityView &v : views) {
       if (v.numAttrs)
