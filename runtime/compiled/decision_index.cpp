@@ -108,7 +108,36 @@ std::vector<std::vector<uint32_t>> DecisionIndex::getChildren() const {
   return kids;
 }
 
-void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
+uint32_t DecisionIndex::skipPassThroughs() {
+  // A node that tests nothing: no keyed edges, an `any` child, and not an
+  // `is T` sub-node (whose `any` child means `is T`).
+  auto passesThrough = [&](uint32_t c) {
+    const Node &n = nodes[c];
+    return n.level != LeafLevel && !n.isTypeNode && !n.hasEq && !n.hasIn && !n.hasIs &&
+           n.any != None;
+  };
+  uint32_t skipped = 0;
+  for (uint32_t c = 0; c < nodes.size(); ++c) {
+    const auto [parent, key] = edgeLabels[c];
+    // Roots (the root and the store actions' nodes) have no parent.
+    if (parent == None || !passesThrough(c))
+      continue;
+    uint32_t to = c;
+    while (passesThrough(to)) {
+      const uint32_t next = nodes[to].any;
+      edgeLabels[to] = {None, 0};
+      ++skipped;
+      to = next;
+    }
+    // A trie: `to` had one parent, now `c`'s, by the same edge.
+    edgeLabels[to] = {parent, key};
+    if (key == UINT64_MAX)
+      nodes[parent].any = to;
+  }
+  return skipped;
+}
+
+void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves, uint32_t skipped) {
   const uint32_t size = static_cast<uint32_t>(nodes.size());
   const std::vector<std::vector<uint32_t>> kids = getChildren();
   // New ids in depth-first preorder, the order a lookup visits them, one
@@ -132,13 +161,19 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
   for (uint32_t a : actionNodeById)
     if (a != None)
       place(a);
-  assert(order.size() == size && "every node hangs from the root or an action");
-  HugePageVector<Node> movedNodes(size);
-  std::vector<std::pair<uint32_t, uint64_t>> movedLabels(size);
-  std::vector<std::vector<uint32_t>> movedLeaves(size);
+  assert(order.size() + skipped == size &&
+         "every node but those skipped hangs from the root or an action");
+  (void)skipped;
+  const uint32_t live = static_cast<uint32_t>(order.size());
+  HugePageVector<Node> movedNodes(live);
+  std::vector<std::pair<uint32_t, uint64_t>> movedLabels(live);
+  std::vector<std::vector<uint32_t>> movedLeaves(live);
   leaves.resize(size);
   for (uint32_t old = 0; old < size; ++old) {
     uint32_t to = newId[old];
+    if (to == None)
+      continue; // skipped
+    assert(nodes[old].any == None || newId[nodes[old].any] != None);
     movedNodes[to] = nodes[old];
     if (movedNodes[to].any != None)
       movedNodes[to].any = newId[movedNodes[to].any];
@@ -162,8 +197,9 @@ void DecisionIndex::relayout(std::vector<std::vector<uint32_t>> &leaves) {
 }
 
 void DecisionIndex::finish(llvm::ArrayRef<PolicyInfo> policies,
-                           std::vector<std::vector<uint32_t>> &leaves, bool mayRepeat) {
-  relayout(leaves);
+                           std::vector<std::vector<uint32_t>> &leaves, bool mayRepeat,
+                           bool skipNodes) {
+  relayout(leaves, skipNodes ? skipPassThroughs() : 0);
   for (uint32_t n = 0; n < nodes.size(); ++n) {
     if (nodes[n].level != LeafLevel)
       continue;
@@ -208,7 +244,7 @@ void DecisionIndex::build(llvm::ArrayRef<PolicyInfo> policies,
     }
     insertBelowAction(i, p, actionNodes, leaves);
   }
-  finish(policies, leaves, /*mayRepeat=*/true);
+  finish(policies, leaves, /*mayRepeat=*/true, /*skipNodes=*/false);
 }
 
 bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
@@ -271,7 +307,7 @@ bool DecisionIndex::buildForActions(llvm::ArrayRef<PolicyInfo> policies,
     }
     insertBelowAction(i, p, matched, leaves);
   }
-  finish(policies, leaves, /*mayRepeat=*/false);
+  finish(policies, leaves, /*mayRepeat=*/false, /*skipNodes=*/true);
   return true;
 }
 
@@ -335,7 +371,7 @@ template <unsigned L>
         __builtin_prefetch(&nodes[c]);
         kids[numKids++] = c;
       } else {
-        visit<L + 1>(c, w);
+        visitChild<L + 1>(c, w);
       }
     };
     // The children for `any`, `in` the entity or one of its ancestors.
@@ -360,7 +396,7 @@ template <unsigned L>
       if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
         anyAndIn(c, nodes[c]);
     for (unsigned k = 0; k < numKids; ++k)
-      visit<L + 1>(kids[k], w);
+      visitChild<L + 1>(kids[k], w);
   }
 }
 
@@ -369,6 +405,19 @@ DecisionIndex::Walk::Probe DecisionIndex::probeFor(const World &world, uint32_t 
   if (view.entity == e)
     return {e, view.type, view.getAncestors()};
   return {e, world.getType(e), world.getAncestors(e)};
+}
+
+template <unsigned L>
+[[gnu::always_inline]] inline void DecisionIndex::visitChild(uint32_t node, Walk &w) const {
+  if constexpr (L != LeafLevel) {
+    // A node that tested nothing was skipped (skipPassThroughs): its leaf
+    // hangs where it did.
+    if (nodes[node].level == LeafLevel) {
+      visit<LeafLevel>(node, w);
+      return;
+    }
+  }
+  visit<L>(node, w);
 }
 
 bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_t action,

@@ -171,13 +171,23 @@ private:
                          std::vector<std::vector<uint32_t>> &leaves);
   /// Each node's children (`any` and keyed), by node id, in creation order.
   std::vector<std::vector<uint32_t>> getChildren() const;
+  /// Links each node that tests nothing (no keyed edges, only `any`; not
+  /// an `is T` sub-node) out of the trie: its parent's edge goes to its
+  /// `any` child instead, at the end of the chain a leaf. In a store's
+  /// action index most paths pass through one (`principal in G, resource`
+  /// has a resource node with only `any`), one more node line a lookup
+  /// reads. Returns how many were skipped; the dump of such a trie shows
+  /// leaves one level early.
+  uint32_t skipPassThroughs();
   /// Renumbers the nodes so that each lookup's nodes, and (laid out after
   /// it) their leaves' lists, sit together in memory: at 10,000 policies a
-  /// lookup otherwise misses the cache on almost every node.
-  void relayout(std::vector<std::vector<uint32_t>> &leaves);
-  /// Lays out the leaves' lists and freezes the trie.
+  /// lookup otherwise misses the cache on almost every node. Drops the
+  /// `skipped` nodes no edge leads to any more.
+  void relayout(std::vector<std::vector<uint32_t>> &leaves, uint32_t skipped);
+  /// Lays out the leaves' lists and freezes the trie (with `skipNodes`,
+  /// after skipPassThroughs).
   void finish(llvm::ArrayRef<PolicyInfo> policies, std::vector<std::vector<uint32_t>> &leaves,
-              bool mayRepeat);
+              bool mayRepeat, bool skipNodes);
   void clear();
   /// The children of `node` (testing one entity) that an entity scope selects.
   void insertScope(uint32_t node, const struct EntityScopeSpec &scope, Level childLevel,
@@ -201,6 +211,9 @@ private:
   /// Visits `node`, a node of level L (or an `is T` sub-node of it); the
   /// levels are template arguments so that one lookup is one function.
   template <unsigned L> void visit(uint32_t node, Walk &w) const;
+  /// visit<L>, or visit<LeafLevel> for a leaf where a skipped node of level
+  /// L was (skipPassThroughs).
+  template <unsigned L> void visitChild(uint32_t node, Walk &w) const;
   /// The probe for entity `e`: from `view` (the request's resolved
   /// principal or resource) when it is of `e`, else read through `world`.
   static Walk::Probe probeFor(const World &world, uint32_t e, const EntityView &view);
