@@ -109,12 +109,12 @@ std::vector<std::vector<uint32_t>> DecisionIndex::getChildren() const {
 }
 
 uint32_t DecisionIndex::skipPassThroughs() {
-  // A node that tests nothing: no keyed edges, an `any` child, and not an
-  // `is T` sub-node (whose `any` child means `is T`).
+  // A node that tests nothing more: no keyed edges, an `any` child. An
+  // `is T` sub-node qualifies too (its `any` child means `is T`, which the
+  // edge to it has tested).
   auto passesThrough = [&](uint32_t c) {
     const Node &n = nodes[c];
-    return n.level != LeafLevel && !n.isTypeNode && !n.hasEq && !n.hasIn && !n.hasIs &&
-           n.any != None;
+    return n.level != LeafLevel && !n.hasEq && !n.hasIn && !n.hasIs && n.any != None;
   };
   uint32_t skipped = 0;
   for (uint32_t c = 0; c < nodes.size(); ++c) {
@@ -393,8 +393,13 @@ template <unsigned L>
     // The `is T` sub-node tests the same entity: its `any` child is `is T`,
     // its `in` children `is T in e` (it has no other).
     if (n.hasIs)
-      if (uint32_t c = findEdge(node, IsEdge, p.type); c != None)
-        anyAndIn(c, nodes[c]);
+      if (uint32_t c = findEdge(node, IsEdge, p.type); c != None) {
+        const Node &typeNode = nodes[c];
+        if (typeNode.isTypeNode)
+          anyAndIn(c, typeNode);
+        else
+          child(c); // the `is T` sub-node was linked out: its `any` child
+      }
     for (unsigned k = 0; k < numKids; ++k)
       visitChild<L + 1>(kids[k], w);
   }

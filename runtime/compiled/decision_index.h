@@ -171,13 +171,15 @@ private:
                          std::vector<std::vector<uint32_t>> &leaves);
   /// Each node's children (`any` and keyed), by node id, in creation order.
   std::vector<std::vector<uint32_t>> getChildren() const;
-  /// Links each node that tests nothing (no keyed edges, only `any`; not
-  /// an `is T` sub-node) out of the trie: its parent's edge goes to its
-  /// `any` child instead, at the end of the chain a leaf. In a store's
-  /// action index most paths pass through one (`principal in G, resource`
-  /// has a resource node with only `any`), one more node line a lookup
-  /// reads. Returns how many were skipped; the dump of such a trie shows
-  /// leaves one level early.
+  /// Links each node that tests nothing more (no keyed edges, only `any`;
+  /// an `is T` sub-node included, its type being tested by the edge to it)
+  /// out of the trie: its parent's edge goes to its `any` child instead,
+  /// at the end of the chain a leaf or a node that tests something. In a
+  /// store's action index most paths passed through one or two
+  /// (`principal in G, resource` has a resource node with only `any`;
+  /// `principal is T` a sub-node with only `any`), a node line a lookup
+  /// reads each. Returns how many were skipped; the dump of such a trie
+  /// shows children a level early.
   uint32_t skipPassThroughs();
   /// Renumbers the nodes so that each lookup's nodes, and (laid out after
   /// it) their leaves' lists, sit together in memory: at 10,000 policies a
