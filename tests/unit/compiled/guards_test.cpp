@@ -362,3 +362,55 @@ TEST(Guards, TestsBetweenTwoValuesAgreeWithTheReference) {
   // but `inself` err
   EXPECT_EQ(d.errors.size(), 8u);
 }
+
+// Guards on the action's attributes, `has` among them (a guard given no
+// attributes for the action would say it has none), agree with the
+// reference and the all-candidates mode.
+TEST(Guards, GuardsOnTheActionsAttributesAgreeWithTheReference) {
+  const std::string policies = R"(
+@id("low") permit(principal, action, resource) when { action.risk < 5 };
+@id("secret") forbid(principal, action, resource) when { action has secret && principal.level == 3 };
+@id("open") permit(principal, action, resource) unless { action has secret };
+@id("both") permit(principal, action, resource) when { principal.level == 3 && action.risk == 4 };
+@id("team") permit(principal, action, resource) when { resource.team == action.team };
+)";
+  const std::string entities = R"([
+    {"uid": {"type": "User", "id": "u"}, "attrs": {"level": 3}, "parents": []},
+    {"uid": {"type": "Doc", "id": "d"}, "attrs": {"team": {"__entity": {"type": "Team", "id": "t"}}},
+     "parents": []},
+    {"uid": {"type": "Action", "id": "a"},
+     "attrs": {"risk": 4, "secret": true, "team": {"__entity": {"type": "Team", "id": "t"}}},
+     "parents": []},
+    {"uid": {"type": "Action", "id": "b"}, "attrs": {"risk": 7}, "parents": []}
+  ])";
+  std::vector<Engine> engines(3);
+  const Evaluator evaluators[] = {Evaluator::Compiled, Evaluator::CompiledAllCandidates,
+                                  Evaluator::Reference};
+  for (int e = 0; e < 3; ++e) {
+    engines[e].setEvaluator(evaluators[e]);
+    ASSERT_TRUE(engines[e].loadPolicyText("g.cedar", policies).ok);
+    ASSERT_TRUE(engines[e].loadEntitiesJson("e.json", entities).ok);
+  }
+  int checked = 0;
+  for (const char *action : {"a", "b", "none"})
+    for (const char *principal : {"u", "nobody"}) {
+      std::string line = R"({"principal":{"type":"User","id":")" + std::string(principal) +
+                         R"("},"action":{"type":"Action","id":")" + action +
+                         R"("},"resource":{"type":"Doc","id":"d"},"context":{}})";
+      std::string want = engines[2].authorizeJson(line).toJson();
+      EXPECT_EQ(engines[0].authorizeJson(line).toJson(), want) << line;
+      EXPECT_EQ(engines[1].authorizeJson(line).toJson(), want) << line;
+      ++checked;
+    }
+  EXPECT_EQ(checked, 6);
+  Decision d = engines[0].authorizeJson(
+      R"({"principal":{"type":"User","id":"u"},"action":{"type":"Action","id":"a"},)"
+      R"("resource":{"type":"Doc","id":"d"},"context":{}})");
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"secret"}));
+  // The guards of `secret` and `open` test the action's attribute.
+  const std::vector<std::string> guards = guardLines(policies);
+  ASSERT_EQ(guards.size(), 5u);
+  EXPECT_EQ(guards[1], "action has secret && principal.level == 3 (whole condition)");
+  EXPECT_EQ(guards[2], "!(action has secret) (whole condition)");
+}
