@@ -24,7 +24,9 @@
 // every policy whose action scope holds for it (the store's ancestors
 // decide `in`). A lookup then walks one principal-level node instead of one
 // per action scope that matches (`any`, `== a`, `in` each group of a), and a
-// policy reaches one leaf only, so nothing is deduplicated.
+// policy reaches one leaf only, so nothing is deduplicated. Its nodes that
+// test nothing more (only an `any` child) are linked out, so a lookup reads
+// the leaf where it read the node and then the leaf (skipPassThroughs).
 //
 // A node with at most four keyed edges keeps them inline (a lookup scans one
 // cache line); the edges of larger nodes live in one hash table keyed by
