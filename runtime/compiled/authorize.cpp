@@ -40,8 +40,8 @@ DecisionView decide(const Program &program, const PreparedRequest &request,
         __builtin_prefetch(&fields.back());
       }
     };
-    prefetchFields(world.getPrincipalAttrs());
-    prefetchFields(world.getResourceAttrs());
+    prefetchFields(world.getView(request.getPrincipal()).getAttrs());
+    prefetchFields(world.getView(request.getResource()).getAttrs());
     if (request.getContext().kind == Kind::Record) {
       llvm::ArrayRef<Field> context = request.getContext().getRecord();
       prefetchFields(context);

@@ -405,11 +405,9 @@ template <unsigned L>
   }
 }
 
-DecisionIndex::Walk::Probe DecisionIndex::probeFor(const World &world, uint32_t e,
-                                                   const EntityView &view) {
-  if (view.entity == e)
-    return {e, view.type, view.getAncestors()};
-  return {e, world.getType(e), world.getAncestors(e)};
+DecisionIndex::Walk::Probe DecisionIndex::probeFor(const World &world, uint32_t e) {
+  const EntityView view = world.getView(e);
+  return {e, view.type, view.getAncestors()};
 }
 
 template <unsigned L>
@@ -432,8 +430,8 @@ bool DecisionIndex::lookupAction(const World &world, uint32_t principal, uint32_
   uint32_t node = actionNodeById[action];
   out.resize_for_overwrite(nodes[node].count + LeafSlack);
   Walk w{{}, out.data()};
-  w.probe[PrincipalLevel] = probeFor(world, principal, world.getPrincipalView());
-  w.probe[ResourceLevel] = probeFor(world, resource, world.getResourceView());
+  w.probe[PrincipalLevel] = probeFor(world, principal);
+  w.probe[ResourceLevel] = probeFor(world, resource);
   visit<PrincipalLevel>(node, w);
   assert(!w.duplicates && "a policy is filed once per action");
   // Each policy filed under the action reaches one leaf below it.
@@ -451,9 +449,9 @@ void DecisionIndex::lookup(const World &world, uint32_t principal, uint32_t acti
   out.resize_for_overwrite(leafPolicies.size() + LeafSlack);
   // ORDER Level: the request feature each level tests.
   Walk w{{}, out.data()};
-  w.probe[ActionLevel] = {action, world.getType(action), world.getAncestors(action)};
-  w.probe[PrincipalLevel] = probeFor(world, principal, world.getPrincipalView());
-  w.probe[ResourceLevel] = probeFor(world, resource, world.getResourceView());
+  w.probe[ActionLevel] = probeFor(world, action);
+  w.probe[PrincipalLevel] = probeFor(world, principal);
+  w.probe[ResourceLevel] = probeFor(world, resource);
   visit<ActionLevel>(root, w);
   out.truncate(static_cast<size_t>(w.out - out.data()));
   if (w.duplicates) {

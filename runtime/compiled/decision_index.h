@@ -50,7 +50,6 @@
 namespace larch::rt {
 
 class World;
-struct EntityView;
 class SymbolTable;
 class FlatStore;
 struct PolicyInfo;
@@ -218,9 +217,8 @@ private:
   /// visit<L>, or visit<LeafLevel> for a leaf where a skipped node of level
   /// L was (skipPassThroughs).
   template <unsigned L> void visitChild(uint32_t node, Walk &w) const;
-  /// The probe for entity `e`: from `view` (the request's resolved
-  /// principal or resource) when it is of `e`, else read through `world`.
-  static Walk::Probe probeFor(const World &world, uint32_t e, const EntityView &view);
+  /// The probe for entity `e`, from its view (World::getView).
+  static Walk::Probe probeFor(const World &world, uint32_t e);
   /// Children a visit finds before visiting them (more are visited as found).
   static constexpr unsigned MaxGathered = 16;
 

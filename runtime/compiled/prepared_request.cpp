@@ -222,25 +222,12 @@ bool PreparedRequest::setRequestEntities(const runtime::EntityStore &layer,
   return true;
 }
 
-EntityView PreparedRequest::makeView(uint32_t e) const {
-  // World's own reading of an entity, before the views exist.
-  World world(*this);
-  llvm::ArrayRef<Field> attrs = world.getAttrs(e);
-  llvm::ArrayRef<uint32_t> ancestors = world.getAncestors(e);
-  EntityView v;
-  v.entity = e;
-  v.type = world.getType(e);
-  v.numAttrs = static_cast<uint32_t>(attrs.size());
-  v.numAncestors = static_cast<uint32_t>(ancestors.size());
-  v.attrs = attrs.data();
-  v.ancestors = ancestors.data();
-  return v;
-}
-
 void PreparedRequest::resolve() {
+  // Unresolved, the world reads the store and the overlays, not the views.
   resolved = false;
-  views[0] = makeView(principal);
-  views[1] = makeView(resource);
+  World world(*this);
+  views[0] = world.getView(principal);
+  views[1] = world.getView(resource);
   resolved = true;
 }
 
@@ -280,6 +267,19 @@ llvm::ArrayRef<Field> World::getLayeredAttrs(uint32_t e) const {
   if (e < numStoreEntities)
     return store.getAttrs(e);
   return {};
+}
+
+EntityView World::readView(uint32_t e) const {
+  llvm::ArrayRef<Field> attrs = getAttrs(e);
+  llvm::ArrayRef<uint32_t> ancestors = getAncestors(e);
+  EntityView v;
+  v.entity = e;
+  v.type = getType(e);
+  v.numAttrs = static_cast<uint32_t>(attrs.size());
+  v.numAncestors = static_cast<uint32_t>(ancestors.size());
+  v.attrs = attrs.data();
+  v.ancestors = ancestors.data();
+  return v;
 }
 
 const Val *World::findAttr(uint32_t e, uint32_t key) const {

@@ -138,9 +138,6 @@ public:
   bool hasOverlays() const { return layered; }
 
 private:
-  /// The principal's or resource's view, as World reads it.
-  EntityView makeView(uint32_t e) const;
-
   // What every decision reads, first: in a request owned by the engine these
   // fields and the views start two cache lines. The maps and hints below
   // are read only while preparing.
@@ -228,14 +225,15 @@ public:
   /// then read the store). The other accessors read the store.
   const EntityView &getPrincipalView() const { return views[0]; }
   const EntityView &getResourceView() const { return views[1]; }
-  /// getAttrs of the principal and of the resource, from their views.
-  llvm::ArrayRef<Field> getPrincipalAttrs() const {
-    const uint32_t e = request.getPrincipal();
-    return views[0].entity == e ? views[0].getAttrs() : getAttrs(e);
-  }
-  llvm::ArrayRef<Field> getResourceAttrs() const {
-    const uint32_t e = request.getResource();
-    return views[1].entity == e ? views[1].getAttrs() : getAttrs(e);
+  /// Entity `e` as a decision reads it: the request's resolved view when
+  /// `e` is its principal or resource, else read as getType, getAttrs and
+  /// getAncestors read it.
+  EntityView getView(uint32_t e) const {
+    if (e == views[0].entity)
+      return views[0];
+    if (e == views[1].entity)
+      return views[1];
+    return readView(e);
   }
 
   // The store's own entities, without overlays, are the common case and
@@ -276,6 +274,8 @@ public:
   const PreparedRequest &getRequest() const { return request; }
 
 private:
+  /// getView's reading of an entity without a resolved view.
+  EntityView readView(uint32_t e) const;
   /// getAttrs and getAncestors with the request's overlays and entities.
   llvm::ArrayRef<Field> getLayeredAttrs(uint32_t e) const;
   llvm::ArrayRef<uint32_t> getLayeredAncestors(uint32_t e) const;

@@ -576,9 +576,9 @@ namespace {
 /// (the context must be a record).
 void findVarAttrs(const World &world, llvm::ArrayRef<Field> (&varAttrs)[4]) {
   const PreparedRequest &request = world.getRequest();
-  varAttrs[unsigned(VarKind::Principal)] = world.getPrincipalAttrs();
+  varAttrs[unsigned(VarKind::Principal)] = world.getView(request.getPrincipal()).getAttrs();
   varAttrs[unsigned(VarKind::Action)] = world.getAttrs(request.getAction());
-  varAttrs[unsigned(VarKind::Resource)] = world.getResourceAttrs();
+  varAttrs[unsigned(VarKind::Resource)] = world.getView(request.getResource()).getAttrs();
   varAttrs[unsigned(VarKind::Context)] = request.getContext().getRecord();
 }
 

@@ -442,9 +442,9 @@ TEST(PreparedRequest, ResolvedViewsAreTheWorldsReading) {
       rt::World resolvedWorld(request);
       expectViewOf(resolvedWorld, resolvedWorld.getPrincipalView(), request.getPrincipal());
       expectViewOf(resolvedWorld, resolvedWorld.getResourceView(), request.getResource());
-      EXPECT_EQ(resolvedWorld.getPrincipalAttrs().data(),
+      EXPECT_EQ(resolvedWorld.getView(request.getPrincipal()).getAttrs().data(),
                 resolvedWorld.getAttrs(request.getPrincipal()).data());
-      EXPECT_EQ(resolvedWorld.getResourceAttrs().size(),
+      EXPECT_EQ(resolvedWorld.getView(request.getResource()).getAttrs().size(),
                 resolvedWorld.getAttrs(request.getResource()).size());
       // Setting either entity again undoes the views until resolve().
       request.setPrincipal(request.getPrincipal());
@@ -452,7 +452,7 @@ TEST(PreparedRequest, ResolvedViewsAreTheWorldsReading) {
       {
         rt::World world(request);
         EXPECT_EQ(world.getPrincipalView().entity, rt::NoSymbol);
-        EXPECT_EQ(world.getPrincipalAttrs().data(),
+        EXPECT_EQ(world.getView(request.getPrincipal()).getAttrs().data(),
                   world.getAttrs(request.getPrincipal()).data());
       }
       request.resolve();
