@@ -100,7 +100,8 @@ LoadStatus validatePolicyState(const engine::PolicyState &policies,
 
 /// What a decision reads comes first, on as few cache lines as can hold
 /// it: the snapshot, the two flags and the start of `prepared` (its ids,
-/// context and overlays). A prepared request that has gone cold costs a
+/// context, resolved views, then the context's own records and values in
+/// its arena's inline bytes). A prepared request that has gone cold costs a
 /// miss per line (`forReference` was a third line, 2 KiB further on).
 struct alignas(64) PreparedRequest::Impl {
   std::shared_ptr<const engine::Snapshot> snapshot;

@@ -2,6 +2,7 @@
 #include "runtime/compiled/arena.h"
 
 #include <algorithm>
+#include <cassert>
 #include <cstdlib>
 #include <new>
 
@@ -17,24 +18,27 @@ constexpr size_t MaxGrownSlab = 1 << 20;
 
 Arena::~Arena() {
   for (const Slab &s : slabs)
-    std::free(s.begin);
+    ::operator delete(s.begin);
 }
 
 Arena::Arena(Arena &&other) noexcept
     : slabs(std::move(other.slabs)), cur(other.cur), end(other.end),
-      nextSlab(other.nextSlab) {
+      nextSlab(other.nextSlab), nextSpare(other.nextSpare) {
+  assert(!other.inlineBegin && "an arena with an inline buffer stays where it is");
   other.slabs.clear();
   other.cur = other.end = nullptr;
 }
 
 Arena &Arena::operator=(Arena &&other) noexcept {
+  assert(!inlineBegin && !other.inlineBegin && "an arena with an inline buffer stays where it is");
   if (this != &other) {
     for (const Slab &s : slabs)
-      std::free(s.begin);
+      ::operator delete(s.begin);
     slabs = std::move(other.slabs);
     cur = other.cur;
     end = other.end;
     nextSlab = other.nextSlab;
+    nextSpare = other.nextSpare;
     other.slabs.clear();
     other.cur = other.end = nullptr;
   }
@@ -42,26 +46,40 @@ Arena &Arena::operator=(Arena &&other) noexcept {
 }
 
 void Arena::reset() {
-  if (slabs.empty())
-    return;
-  auto largest = std::max_element(slabs.begin(), slabs.end(),
-                                  [](const Slab &a, const Slab &b) { return a.size < b.size; });
-  Slab keep = *largest;
-  for (const Slab &s : slabs)
-    if (s.begin != keep.begin)
-      std::free(s.begin);
-  slabs.assign(1, keep);
-  cur = keep.begin;
-  end = keep.begin + keep.size;
+  if (slabs.size() > 1) {
+    auto largest = std::max_element(
+        slabs.begin(), slabs.end(), [](const Slab &a, const Slab &b) { return a.size < b.size; });
+    Slab keep = *largest;
+    for (const Slab &s : slabs)
+      if (s.begin != keep.begin)
+        ::operator delete(s.begin);
+    slabs.assign(1, keep);
+  }
+  if (inlineBegin) {
+    // The kept slab waits for the buffer to fill.
+    cur = inlineBegin;
+    end = inlineBegin + inlineSize;
+    nextSpare = 0;
+  } else if (!slabs.empty()) {
+    cur = slabs[0].begin;
+    end = cur + slabs[0].size;
+    nextSpare = 1;
+  }
 }
 
 void *Arena::allocateSlow(size_t bytes) {
-  // malloc aligns for every type an arena holds (arena.h asserts it).
+  if (nextSpare < slabs.size() && slabs[nextSpare].size >= bytes) {
+    const Slab &s = slabs[nextSpare++];
+    cur = s.begin + bytes;
+    end = s.begin + s.size;
+    return s.begin;
+  }
+  // operator new aligns for every type an arena holds (arena.h asserts
+  // it), and unlike malloc it is what the allocation counter counts.
   size_t size = std::max(nextSlab, bytes);
-  char *p = static_cast<char *>(std::malloc(size));
-  if (!p)
-    throw std::bad_alloc();
+  char *p = static_cast<char *>(::operator new(size));
   slabs.push_back(Slab{p, size});
+  nextSpare = slabs.size();
   nextSlab = std::min(std::max(nextSlab * 2, size), MaxGrownSlab);
   cur = p + bytes;
   end = p + size;

@@ -36,13 +36,20 @@ public:
   static constexpr size_t SmallSlab = 512;
 
   explicit Arena(size_t firstSlab = LargeSlab) : nextSlab(firstSlab) {}
+  /// An arena whose first bytes are `buffer` (which must outlive it, and
+  /// which reset() returns to); heap slabs follow from `firstSlab` bytes.
+  /// Such an arena cannot be moved.
+  Arena(char *buffer, size_t size, size_t firstSlab)
+      : cur(buffer), end(buffer + size), nextSlab(firstSlab), inlineBegin(buffer),
+        inlineSize(size) {}
   ~Arena();
   Arena(Arena &&other) noexcept;
   Arena &operator=(Arena &&other) noexcept;
   Arena(const Arena &) = delete;
   Arena &operator=(const Arena &) = delete;
 
-  /// Forgets everything allocated; keeps the largest slab for reuse.
+  /// Forgets everything allocated; keeps the largest heap slab for reuse
+  /// (after the inline buffer, if the arena has one).
   void reset();
 
   template <typename T> T *allocate(size_t n) {
@@ -85,6 +92,10 @@ private:
   std::vector<Slab> slabs;
   char *cur = nullptr, *end = nullptr;
   size_t nextSlab;
+  char *inlineBegin = nullptr;
+  size_t inlineSize = 0;
+  /// slabs[nextSpare...] are kept but not yet used since the last reset().
+  size_t nextSpare = 0;
 };
 
 /// Sorts and de-duplicates `elems` in place (compareVals) and returns the

@@ -58,6 +58,11 @@ static_assert(sizeof(EntityView) == 32, "a request's two views fill a cache line
 
 class PreparedRequest {
 public:
+  PreparedRequest() = default;
+  // The arena's first bytes are a member (firstSlab): it cannot move.
+  PreparedRequest(const PreparedRequest &) = delete;
+  PreparedRequest &operator=(const PreparedRequest &) = delete;
+
   /// Starts a new request against `store` (which must outlive this request's
   /// use); keeps allocated memory.
   void clear(const FlatStore &store);
@@ -147,8 +152,13 @@ private:
   bool layered = false; // !overlays.empty()
   Val context;
   EntityView views[2];
+  // The arena's first bytes, on the lines after the views: the context and
+  // its records, which a decision reads next, follow the request's ids in
+  // memory instead of lying in a slab of their own.
+  static constexpr size_t FirstSlabBytes = 512;
+  alignas(8) char firstSlab[FirstSlabBytes];
   std::vector<Overlay> overlays; // sorted by entity
-  Arena arena{Arena::SmallSlab};
+  Arena arena{firstSlab, FirstSlabBytes, Arena::SmallSlab};
   // Request-local names, copied into the arena; the maps keep their buckets
   // across clear(), so a reused request stops allocating.
   std::vector<llvm::StringRef> localTypes, localAttrs;
