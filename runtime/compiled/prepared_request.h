@@ -155,7 +155,7 @@ private:
   // The arena's first bytes, on the lines after the views: the context and
   // its records, which a decision reads next, follow the request's ids in
   // memory instead of lying in a slab of their own.
-  static constexpr size_t FirstSlabBytes = 512;
+  static constexpr size_t FirstSlabBytes = Arena::SmallSlab;
   alignas(8) char firstSlab[FirstSlabBytes];
   std::vector<Overlay> overlays; // sorted by entity
   Arena arena{firstSlab, FirstSlabBytes, Arena::SmallSlab};
