@@ -1,7 +1,9 @@
 # Larch: the two quick-start commands are `make demo` and `make test`.
 # Both install whatever Debian packages are missing, configure a Release build
-# in build/ and build it.
+# in build/ and build it: profile-guided (scripts/build.sh, docs/performance.md),
+# unless PGO=0.
 BUILD ?= build
+PGO ?= 1
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 FUZZ_SECONDS ?= 180
@@ -21,7 +23,7 @@ $(BUILD)/build.ninja:
 configure: setup $(BUILD)/build.ninja
 
 build: configure
-	@cmake --build $(BUILD) -j $(JOBS)
+	@PGO=$(PGO) bash scripts/build.sh $(BUILD) $(JOBS)
 
 demo: build
 	@bash scripts/demo.sh $(BUILD)
