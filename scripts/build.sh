@@ -22,7 +22,7 @@ else
   if [ ! -f "$stamp" ]; then
     stale=yes
   elif [ -n "$(cd "$root" && find runtime compiler/json compiler/agent include \
-        compiler/engine_*.cpp compiler/engine_impl.h tools/larch/eval_command.cpp \
+        compiler/engine_* tools/larch/eval_command.cpp \
         scripts/pgo-train.sh -newer "$stamp" -type f | head -1)" ]; then
     stale=yes
   fi
