@@ -20,6 +20,7 @@
 
 #include "runtime/compiled/builtins/builtins.h"
 
+#include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/ErrorHandling.h"
@@ -109,6 +110,8 @@ private:
   uint32_t trueConst = None;
   uint32_t maxDepth = 0;
   uint32_t lastTarget = None;
+  /// Each condition's code emitted so far: [bodyEntry, codeEnd) by IR node.
+  llvm::DenseMap<NodeId, std::pair<uint32_t, uint32_t>> bodyCode;
   unsigned nesting = 0;
   bool tooDeep = false;
 };
@@ -726,10 +729,25 @@ bool Emitter::emitPolicy(uint32_t index) {
     emit(Opcode::ScopeAction, index, 0, p.range);
   if (info.resource.op != rt::EntityScopeSpec::Op::Any)
     emit(Opcode::ScopeResource, index, 0, p.range);
+  // Policies with the same condition (one IR node: template links, generated
+  // sets) run one copy of its code, which then stays in the cache: at
+  // 10,000 policies each copy was a cold line or two per candidate whose
+  // guard could not decide it. Only the scope tests are the policy's own.
+  if (auto shared = bodyCode.find(p.body); shared != bodyCode.end()) {
+    if (here() != info.scopeEntry)
+      emit(Opcode::Jump, shared->second.first, 0, p.range);
+    else
+      info.scopeEntry = shared->second.first;
+    info.bodyEntry = shared->second.first;
+    info.codeEnd = shared->second.second;
+    out.getPolicies()[index] = std::move(info);
+    return true;
+  }
   info.bodyEntry = here();
   bool ok = emitExpr(p.body, 0);
   emit(Opcode::Return, 0, 0, p.range);
   info.codeEnd = here();
+  bodyCode.try_emplace(p.body, info.bodyEntry, info.codeEnd);
   out.getPolicies()[index] = std::move(info);
   return ok;
 }

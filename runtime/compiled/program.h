@@ -105,7 +105,10 @@ struct ConjunctInfo {
 // Each policy's code is
 //     scopeEntry: [ScopePrincipal] [ScopeAction] [ScopeResource]
 //     bodyEntry:  <code of the conditions> Return
-// (a scope instruction is left out when that scope is `Any`). Code for an
+// (a scope instruction is left out when that scope is `Any`). Policies whose
+// conditions are one IR node share one copy of its code: after the first,
+// each has only its scope instructions and a Jump to that copy's bodyEntry
+// (or none, starting there, when all its scopes are `Any`). Code for an
 // IR node whose code could run twice in one decision is bracketed by
 // MemoGet/MemoPut, so it runs at most once per decision. The stack never
 // holds more than getMaxStackDepth() values.

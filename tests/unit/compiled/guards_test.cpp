@@ -348,8 +348,9 @@ TEST(Guards, TestsBetweenTwoValuesAgreeWithTheReference) {
   EXPECT_EQ(checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare", "gone"}, contexts), 45);
   std::vector<std::string> guards = guardLines(policies);
   ASSERT_EQ(guards.size(), 9u);
+  // `team` and `notteam` are one condition, so they run one copy of it.
   EXPECT_EQ(guards[6], "principal == resource.owner && context.risk < 50 && context.risk > 1, "
-                       "then @45");
+                       "then @41");
   // Spot checks, so that agreement is not agreement on nothing.
   Decision d = engines[0].authorizeJson(request("u", "d", contexts[1]));
   EXPECT_TRUE(d.allowed); // records {k: 1} and {k: 2} differ; levels 3 and 9
@@ -413,4 +414,63 @@ TEST(Guards, GuardsOnTheActionsAttributesAgreeWithTheReference) {
   ASSERT_EQ(guards.size(), 5u);
   EXPECT_EQ(guards[1], "action has secret && principal.level == 3 (whole condition)");
   EXPECT_EQ(guards[2], "!(action has secret) (whole condition)");
+}
+
+TEST(Guards, PoliciesWithOneConditionDecideAsTheReferenceThroughItsOneCopy) {
+  // The same condition under different scopes and effects (and written as
+  // `unless` of its negation, which lowers to the same node), with a guard
+  // that decides it, a guard that leaves the rest to the code, and none.
+  const std::string policies = R"(
+@id("p1") permit(principal, action, resource) when { principal.level > 2 && context.tags.contains(principal.name) };
+@id("f1") forbid(principal == User::"u", action, resource) when { principal.level > 2 && context.tags.contains(principal.name) };
+@id("p2") permit(principal, action == Action::"a", resource is Doc) when { principal.level > 2 && context.tags.contains(principal.name) };
+@id("p3") permit(principal, action, resource) when { context.risk < 50 };
+@id("f3") forbid(principal in Team::"t", action, resource) unless { context.risk >= 50 };
+@id("e1") permit(principal, action, resource) when { context.deep.x == 1 };
+@id("e2") forbid(principal is User, action, resource) when { context.deep.x == 1 };
+)";
+  const std::vector<std::string> contexts = {
+      R"({"risk": 5, "tags": ["u", "b"], "deep": {"x": 1}})",
+      R"({"risk": 70, "tags": [], "deep": {"x": 2}})",
+      R"({"risk": 10})",                                 // no tags, no deep: errors
+      R"({"risk": "high", "tags": "u", "deep": 1})",     // other kinds: errors
+  };
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  EXPECT_EQ(checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare"}, contexts), 24);
+  // One copy of each condition: p1, f1 and p2 share their code, as do p3
+  // and f3, and e1 and e2.
+  std::unique_ptr<testing_compiled::Compiled> c = testing_compiled::compile(policies);
+  ASSERT_TRUE(c->program);
+  llvm::ArrayRef<rt::PolicyInfo> info = c->program->getPolicies();
+  ASSERT_EQ(info.size(), 7u);
+  for (auto [a, b] : {std::pair{0, 1}, {0, 2}, {3, 4}, {5, 6}}) {
+    EXPECT_EQ(info[a].bodyEntry, info[b].bodyEntry) << a << " " << b;
+    EXPECT_EQ(info[a].codeEnd, info[b].codeEnd) << a << " " << b;
+  }
+  EXPECT_NE(info[0].bodyEntry, info[3].bodyEntry);
+  // A policy with scope tests jumps from them to the shared code; one
+  // without starts there.
+  EXPECT_EQ(info[0].scopeEntry, info[0].bodyEntry);
+  llvm::ArrayRef<rt::Insn> code = c->program->getCode();
+  EXPECT_EQ(code[info[1].scopeEntry].op, rt::Opcode::ScopePrincipal);
+  EXPECT_EQ(code[info[1].scopeEntry + 1].op, rt::Opcode::Jump);
+  EXPECT_EQ(code[info[1].scopeEntry + 1].a, info[1].bodyEntry);
+  EXPECT_EQ(info[3].scopeEntry, info[3].bodyEntry);
+  EXPECT_NE(info[4].scopeEntry, info[4].bodyEntry);
+  // Spot checks, so that agreement is not agreement on nothing.
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
+  EXPECT_FALSE(d.allowed); // f1 and f3 hold for u
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"f1", "f3", "e2"}));
+  d = engines[0].authorizeJson(request("b", "d", contexts[0]));
+  EXPECT_FALSE(d.allowed); // e2 holds for every User
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"e2"}));
+  d = engines[0].authorizeJson(request("b", "d", contexts[2]));
+  EXPECT_TRUE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"p3"}));
+  // Each policy reports its own error from the one copy of its code.
+  std::vector<std::string> erring;
+  for (const auto &e : d.errors)
+    erring.push_back(e.policy);
+  EXPECT_EQ(erring, (std::vector<std::string>{"p1", "p2", "e1", "e2"}));
 }
