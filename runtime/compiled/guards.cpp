@@ -5,7 +5,9 @@
 
 #include <cassert>
 #include <limits>
+#include <map>
 #include <optional>
+#include <tuple>
 
 namespace larch::rt {
 
@@ -131,14 +133,23 @@ void setForm(GuardTest &t, llvm::ArrayRef<Val> constants, std::vector<GuardNumbe
     flip = n != Max;
     n = flip ? n + 1 : Min;
     break;
-  default: // Has, Like, InRange, In, Same: each its own form
-    static_assert(unsigned(GuardTest::Op::Same) - unsigned(GuardTest::Op::Has) ==
-                          unsigned(GuardTest::Form::Same) - unsigned(GuardTest::Form::Has) &&
-                      unsigned(GuardTest::Op::In) - unsigned(GuardTest::Op::Has) ==
-                          unsigned(GuardTest::Form::In) - unsigned(GuardTest::Form::Has),
-                  "the operators from Has on are in the forms' order");
-    t.form = static_cast<GuardTest::Form>(unsigned(t.op) - unsigned(GuardTest::Op::Has) +
-                                          unsigned(GuardTest::Form::Has));
+  case GuardTest::Op::Has:
+    t.form = GuardTest::Form::Has;
+    break;
+  case GuardTest::Op::Like:
+    t.form = GuardTest::Form::Like;
+    break;
+  case GuardTest::Op::InRange:
+    t.form = GuardTest::Form::InRange;
+    break;
+  case GuardTest::Op::In:
+    t.form = GuardTest::Form::In;
+    break;
+  case GuardTest::Op::Same:
+    t.form = GuardTest::Form::Same;
+    break;
+  case GuardTest::Op::Contains:
+    assert(false && "a contains test is between two paths: not set here");
     break;
   }
   if (compares) {
@@ -151,9 +162,75 @@ void setForm(GuardTest &t, llvm::ArrayRef<Val> constants, std::vector<GuardNumbe
   t.endsWhen = t.negated != flip;
 }
 
-/// Whether `i` pushes a variable or a variable's attribute: a side of a
-/// test between two values of the request.
-bool isVarOrAttr(const Insn &i) { return i.op == Opcode::Var || i.op == Opcode::VarAttr; }
+/// A side of a test between two values of the request at `pc`: a variable
+/// (Var), or a path of its attributes (VarAttr or VarAttr2, then GetAttr)
+/// at most GuardPath::MaxLength deep. The pc after it, or none.
+std::optional<uint32_t> readSide(llvm::ArrayRef<Insn> code, uint32_t pc, uint32_t ret,
+                                 GuardPath &path) {
+  if (pc >= ret)
+    return std::nullopt;
+  const Insn &i = code[pc];
+  path = GuardPath();
+  switch (i.op) {
+  case Opcode::Var:
+    path.var = static_cast<uint8_t>(i.a);
+    break;
+  case Opcode::VarAttr:
+    path.var = static_cast<uint8_t>(i.b);
+    path.attrs[path.length++] = i.a;
+    break;
+  case Opcode::VarAttr2:
+    path.var = i.c;
+    path.attrs[path.length++] = i.a;
+    path.attrs[path.length++] = i.b;
+    break;
+  default:
+    return std::nullopt;
+  }
+  for (++pc; pc < ret && code[pc].op == Opcode::GetAttr && path.length < GuardPath::MaxLength;
+       ++pc)
+    path.attrs[path.length++] = code[pc].a;
+  return pc;
+}
+
+/// The operator of a test between two values of the request, if `i` is
+/// one a guard makes: `in`, `==`, `<`, `<=` or `.contains()`.
+std::optional<GuardTest::Op> getTwoSidedOp(const Insn &i) {
+  switch (i.op) {
+  case Opcode::In:
+    return GuardTest::Op::In;
+  case Opcode::Eq:
+    return GuardTest::Op::Same;
+  case Opcode::Less:
+    return GuardTest::Op::Less;
+  case Opcode::LessEq:
+    return GuardTest::Op::LessEq;
+  case Opcode::Call:
+    if (static_cast<Builtin>(i.a) == Builtin::Contains && i.b == 2)
+      return GuardTest::Op::Contains;
+    return std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// Whether `i` calls `toTime()` on the value below it.
+bool isToTime(const Insn &i) {
+  return i.op == Opcode::Call && static_cast<Builtin>(i.a) == Builtin::ToTime && i.b == 1;
+}
+
+/// Where each distinct path is in Program::getGuardPaths().
+using PathIds = std::map<std::tuple<uint8_t, uint8_t, uint32_t, uint32_t, uint32_t>, uint32_t>;
+
+/// The index of `path` in `paths`, added if new.
+uint32_t internPath(const GuardPath &path, std::vector<GuardPath> &paths, PathIds &ids) {
+  auto [it, added] = ids.try_emplace(
+      {path.var, path.length, path.attrs[0], path.attrs[1], path.attrs[2]},
+      static_cast<uint32_t>(paths.size()));
+  if (added)
+    paths.push_back(path);
+  return it->second;
+}
 
 } // namespace
 
@@ -165,6 +242,9 @@ void findGuards(Program &program) {
   guards.assign(entries.size(), PolicyGuard());
   std::vector<GuardNumber> &numbers = program.getGuardNumbers();
   numbers.clear();
+  std::vector<GuardPath> &paths = program.getGuardPaths();
+  paths.clear();
+  PathIds pathIds;
   llvm::DenseMap<std::pair<int64_t, uint32_t>, uint32_t> numberIds;
   for (size_t p = 0; p < entries.size(); ++p) {
     const PolicyEntry &e = entries[p];
@@ -189,22 +269,34 @@ void findGuards(Program &program) {
       const Insn &load = code[pc];
       uint32_t next = pc + 1;
       std::optional<uint32_t> branch; // a fused comparison's false target
+      bool betweenPaths = false, ofTime = false;
+      GuardPath left, right;
+      std::optional<uint32_t> afterLeft = readSide(code, pc, ret, left);
+      std::optional<uint32_t> afterRight =
+          afterLeft ? readSide(code, *afterLeft, ret, right) : std::nullopt;
+      std::optional<GuardTest::Op> twoSided =
+          afterRight && *afterRight < ret ? getTwoSidedOp(code[*afterRight]) : std::nullopt;
       if (load.op == Opcode::VarHas) {
         t.var = static_cast<uint8_t>(load.b);
         t.attr = load.a;
         t.op = GuardTest::Op::Has;
-      } else if (isVarOrAttr(load) && pc + 2 < ret && isVarOrAttr(code[pc + 1]) &&
-                 (code[pc + 2].op == Opcode::In || code[pc + 2].op == Opcode::Eq)) {
-        // `principal in resource.team`, `principal.owner in resource.team`,
-        // `resource.owner == principal`, `resource.team == principal.team`
-        const Insn &right = code[pc + 1];
-        t.op = code[pc + 2].op == Opcode::In ? GuardTest::Op::In : GuardTest::Op::Same;
-        const bool leftIsVar = load.op == Opcode::Var, rightIsVar = right.op == Opcode::Var;
-        t.var = static_cast<uint8_t>(leftIsVar ? load.a : load.b);
-        t.attr = leftIsVar ? GuardTest::Itself : load.a;
-        t.var2 = static_cast<uint8_t>(rightIsVar ? right.a : right.b);
-        t.attr2 = rightIsVar ? GuardTest::Itself : right.a;
-        next = pc + 3;
+      } else if (twoSided) {
+        t.op = *twoSided;
+        next = *afterRight + 1;
+        if ((t.op == GuardTest::Op::In || t.op == GuardTest::Op::Same) && left.length <= 1 &&
+            right.length <= 1) {
+          // `principal in resource.team`, `principal.owner in resource.team`,
+          // `resource.owner == principal`, `resource.team == principal.team`:
+          // inline (GuardTest::Form::In and Same), no path to read.
+          t.var = left.var;
+          t.attr = left.length ? left.attrs[0] : GuardTest::Itself;
+          t.var2 = right.var;
+          t.attr2 = right.length ? right.attrs[0] : GuardTest::Itself;
+        } else {
+          // `context.now < context.agent.approval.expires`,
+          // `context.agent.approval.actions.contains(action)`
+          betweenPaths = true; // the paths are interned once the test is kept
+        }
       } else {
         if (load.op == Opcode::VarAttr) {
           t.var = static_cast<uint8_t>(load.b);
@@ -217,9 +309,28 @@ void findGuards(Program &program) {
         } else {
           break;
         }
+        // `x.toTime()`, compared with a duration (stored first when the
+        // call is shared).
+        if (next < ret && isToTime(code[next])) {
+          ofTime = true;
+          for (++next; next < ret && code[next].op == Opcode::MemoPut;)
+            ++next;
+          if (next >= ret)
+            break;
+        }
         const Insn &test = code[next++];
         std::optional<GuardTest::Op> op = getGuardOp(test.op);
-        if (test.op == Opcode::Has && !t.nested) {
+        if (ofTime) {
+          // toTime() gives a duration: compared with anything else it errs.
+          if (!op || *op == GuardTest::Op::Eq || *op == GuardTest::Op::NotEq ||
+              constants[test.a].kind != Kind::Duration)
+            break;
+          t.op = *op;
+          t.operand = test.a;
+          t.kind = Kind::Duration;
+          if (isBranchingComparison(test.op))
+            branch = test.b;
+        } else if (test.op == Opcode::Has && !t.nested) {
           t.op = GuardTest::Op::Has;
           t.attr2 = test.a;
           t.nested = true;
@@ -271,7 +382,16 @@ void findGuards(Program &program) {
           break;
         }
       }
-      setForm(t, constants, numbers, numberIds);
+      if (betweenPaths) {
+        t.form = GuardTest::Form::Paths;
+        t.attr = internPath(left, paths, pathIds);
+        t.attr2 = internPath(right, paths, pathIds);
+        t.endsWhen = t.negated;
+      } else {
+        setForm(t, constants, numbers, numberIds);
+        if (ofTime)
+          t.form = GuardTest::Form::TimeBelow; // `x.toTime() < n`, as Below folds it
+      }
       guards[p].tests[n++] = t;
       resume = pc;
       if (whole)
@@ -285,9 +405,69 @@ void findGuards(Program &program) {
   }
 }
 
-int testOtherForm(const Program &program, const GuardTest &t,
+namespace {
+
+/// The value of `path` in the request (the variable, or its attribute
+/// path), or null when an attribute is missing or a step before the last
+/// is not a record (an entity's attribute is the code's to read).
+const Val *readPath(const GuardPath &path, const PreparedRequest &request,
+                    const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints, Val &self) {
+  if (path.length == 0) {
+    self = getVarValue(request, static_cast<VarKind>(path.var));
+    return &self;
+  }
+  const Val *v = hints.find(varAttrs[path.var], path.attrs[0]);
+  for (unsigned k = 1; k < path.length; ++k) {
+    if (!v || v->kind != Kind::Record)
+      return nullptr;
+    v = hints.find(v->getRecord(), path.attrs[k]);
+  }
+  return v;
+}
+
+/// A Paths test: as testOtherForm.
+int testPaths(const Program &program, const World &world, const GuardTest &t,
+              const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
+  llvm::ArrayRef<GuardPath> paths = program.getGuardPaths();
+  Val leftSelf, rightSelf;
+  const Val *left = readPath(paths[t.attr], world.getRequest(), varAttrs, hints, leftSelf);
+  const Val *right = readPath(paths[t.attr2], world.getRequest(), varAttrs, hints, rightSelf);
+  if (!left || !right)
+    return -1; // the code words the missing attribute
+  switch (t.op) {
+  case GuardTest::Op::Less:
+  case GuardTest::Op::LessEq:
+    // Both Long, both datetime or both duration (their number is in `i`);
+    // anything else is the code's type error.
+    if (left->kind != right->kind ||
+        (left->kind != Kind::Long && left->kind != Kind::Datetime &&
+         left->kind != Kind::Duration))
+      return -1;
+    return t.op == GuardTest::Op::Less ? left->i < right->i : left->i <= right->i;
+  case GuardTest::Op::Same:
+    return equalVals(*left, *right); // never an error, as Cedar's `==`
+  case GuardTest::Op::In:
+    // A set on the right, or no entity: the code's to decide.
+    if (left->kind != Kind::Entity || right->kind != Kind::Entity)
+      return -1;
+    return world.isIn(left->entity, right->entity);
+  case GuardTest::Op::Contains:
+    if (left->kind != Kind::Set)
+      return -1; // the code's type error
+    return setContains(*left, *right);
+  default:
+    assert(false && "no other operator is between two paths");
+    return -1;
+  }
+}
+
+} // namespace
+
+int testOtherForm(const Program &program, const World &world, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints) {
   assert(t.form < GuardTest::Form::In && "two-sided tests are inline");
+  if (t.form == GuardTest::Form::Paths)
+    return testPaths(program, world, t, varAttrs, hints);
   const Val *f;
   if (!findTested(t, varAttrs, hints, f))
     return -1;
@@ -296,6 +476,11 @@ int testOtherForm(const Program &program, const GuardTest &t,
       return -1; // missing, or a type error
     return matchPattern(f->getString(), program.getPatterns()[t.operand],
                         program.getPattern(t.operand));
+  }
+  if (t.form == GuardTest::Form::TimeBelow) {
+    if (!f || f->kind != Kind::Datetime)
+      return -1; // missing, or toTime()'s type error
+    return f->getDatetime().toTime().millis < program.getGuardNumbers()[t.operand].value;
   }
   assert(t.form == GuardTest::Form::InRange && "the other forms are inline");
   if (!f || f->kind != Kind::IpAddr)

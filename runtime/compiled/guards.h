@@ -4,9 +4,11 @@
 //
 // Most policies begin with a test of a variable's attribute: a comparison
 // with a constant (`resource.sensitivity <= 2 && context.risk < 80`,
-// `context.agent.delegation_depth > 4`), `has`, `like`, `isInRange` of a
-// constant range, or `in` or `==` between two values of the request
-// (`principal in resource.team`, `resource.owner == principal`). A guard
+// `context.agent.delegation_depth > 4`, `context.now.toTime() < duration
+// ("18h")`), `has`, `like`, `isInRange` of a constant range; or `in`,
+// `==`, `<`, `<=` or `.contains()` between two values of the request
+// (`principal in resource.team`, `resource.owner == principal`,
+// `context.now < context.agent.approval.expires`). A guard
 // is up to three such leading tests, read back from the policy's code at
 // load time, each with the value that ends the policy (`a && b`: a false;
 // `a || b`: a true; `unless`: either, negated). A
@@ -90,11 +92,11 @@ inline Val getVarValue(const PreparedRequest &request, VarKind var) {
   return true;
 }
 
-/// A `like` or `isInRange` test (out of line, to keep testGuard's loop
-/// small): 1 if the operation holds, 0 if not, -1 if the code must decide
-/// (a missing attribute, a value of another kind: the code words the
-/// error).
-int testOtherForm(const Program &program, const GuardTest &t,
+/// A `like`, `isInRange`, `toTime()` or Paths test (out of line, to keep
+/// testGuard's loop small): 1 if the operation holds, 0 if not, -1 if the
+/// code must decide (a missing attribute, a value of another kind: the
+/// code words the error).
+int testOtherForm(const Program &program, const World &world, const GuardTest &t,
                   const llvm::ArrayRef<Field> (&varAttrs)[4], FieldHints &hints);
 
 /// The guard's verdict, given the attributes of each variable (ORDER
@@ -157,7 +159,7 @@ int testOtherForm(const Program &program, const GuardTest &t,
         outcome = world.isIn(left->entity, right->entity); // reflexive, as Cedar's
       }
     } else {
-      const int other = testOtherForm(program, *t, varAttrs, hints);
+      const int other = testOtherForm(program, world, *t, varAttrs, hints);
       if (other < 0)
         return GuardVerdict::Unknown;
       outcome = other;

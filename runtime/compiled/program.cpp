@@ -234,24 +234,45 @@ namespace {
 /// The variables' names, ORDER VarKind.
 const char *const VarNames[] = {"principal", "action", "resource", "context"};
 
+/// A side of a guard's Paths test: `context.agent.approval.expires`.
+void printPath(llvm::raw_ostream &os, const GuardPath &path, const SymbolTable &symbols) {
+  os << VarNames[path.var];
+  for (unsigned k = 0; k < path.length; ++k)
+    os << '.' << symbols.getAttr(path.attrs[k]);
+}
+
 /// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
                 const llvm::ArrayRef<Val> constants, llvm::ArrayRef<GuardNumber> numbers,
-                const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==", "!=",   "<",         "<=", ">", ">=",
-                                         "has", "like", "isInRange", "in", "=="};
+                llvm::ArrayRef<GuardPath> paths, const SymbolTable &symbols) {
+  static const char *const GuardOps[] = {"==",  "!=",   "<",         "<=", ">",  ">=",
+                                         "has", "like", "isInRange", "in", "==", "contains"};
   os << "    guard";
   for (unsigned k = 0; k < guard.numTests; ++k) {
     const GuardTest &t = guard.tests[k];
+    os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "");
+    if (t.form == GuardTest::Form::Paths) {
+      printPath(os, paths[t.attr], symbols);
+      if (t.op == GuardTest::Op::Contains)
+        os << ".contains(";
+      else
+        os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+      printPath(os, paths[t.attr2], symbols);
+      os << (t.op == GuardTest::Op::Contains ? ")" : "");
+      os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
+      continue;
+    }
     const bool has = t.op == GuardTest::Op::Has;
     const bool twoSides = t.op == GuardTest::Op::In || t.op == GuardTest::Op::Same;
-    os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "") << VarNames[t.var];
+    os << VarNames[t.var];
     // The attribute tested (`has`: the record that should have one).
     if (twoSides ? t.attr != GuardTest::Itself : !has || t.nested)
       os << '.' << symbols.getAttr(t.attr);
     if (t.nested && !has)
       os << '.' << symbols.getAttr(t.attr2);
+    if (t.form == GuardTest::Form::TimeBelow)
+      os << ".toTime()";
     if (t.op == GuardTest::Op::InRange) {
       os << ".isInRange(";
       printVal(os, constants[t.operand], symbols);
@@ -324,7 +345,7 @@ std::string Program::dump() const {
     printEntityScope(os, "resource", p.resource, symbols);
     os << ") scope @" << p.scopeEntry << " body @" << p.bodyEntry << '\n';
     if (i < guards.size() && guards[i].numTests)
-      printGuard(os, guards[i], constants, guardNumbers, symbols);
+      printGuard(os, guards[i], constants, guardNumbers, guardPaths, symbols);
     static const char *const ConjunctKinds[] = {"principal", "action", "resource", "when",
                                                 "unless"};
     for (const ConjunctInfo &c : getConjuncts(p))

@@ -293,10 +293,13 @@ struct PolicyEntry {
 static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line");
 
 /// A policy guard's test (guards.h) of `var.attr` or `var.attr.attr2`: a
-/// comparison with a constant, `has`, `like`, or `isInRange` of a constant;
+/// comparison with a constant (of the attribute or, TimeBelow, of its
+/// `toTime()`), `has`, `like`, or `isInRange` of a constant;
 /// or `var.attr in var2.attr2` or `var.attr == var2.attr2`, either side
 /// possibly the variable itself (`principal in resource.team`,
-/// `resource.owner == principal`).
+/// `resource.owner == principal`); or (Paths) `<`, `<=`, `in`, `==` or
+/// `.contains()` between two paths of the request (GuardPath: up to three
+/// attributes deep, `context.now < context.agent.approval.expires`).
 /// It passes when the operation holds (or, negated, when it does not);
 /// when it does not pass, the policy's value is false (or, failSatisfies,
 /// true: `forbid ... unless { context.agent has approval && ... }`).
@@ -307,17 +310,22 @@ struct GuardTest {
   /// of the request (never an error, as Cedar's `==`). ORDER: from Has on,
   /// as Form's.
   enum class Op : uint8_t {
-    Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In, Same
+    Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In, Same, Contains
   };
   /// What a decision computes: the six comparisons fold into two, so a
   /// test is one of few cases (Below: `x < n`; Equal: a Long `x == n`,
-  /// n being Program::getGuardNumbers()[operand].value), and `endsWhen`
-  /// carries the operator's and the test's negation.
-  enum class Form : uint8_t { Below, Equal, Has, Like, InRange, In, Same };
+  /// n being Program::getGuardNumbers()[operand].value; TimeBelow:
+  /// `x.toTime() < n`), and `endsWhen` carries the operator's and the
+  /// test's negation. Paths: `op` between the values of the paths
+  /// Program::getGuardPaths()[attr] and [attr2]. ORDER: testGuard tests
+  /// the forms up to Has and from In on inline, the others out of line.
+  enum class Form : uint8_t { Below, Equal, Has, Like, InRange, TimeBelow, Paths, In, Same };
   /// In and Same: a side that is the variable itself, not an attribute.
   static constexpr uint32_t Itself = UINT32_MAX;
+  /// Paths: the left side's index in Program::getGuardPaths().
   uint32_t attr = 0;
   /// Nested: the attribute of attr's record. In and Same: var2's attribute.
+  /// Paths: the right side's index in Program::getGuardPaths().
   uint32_t attr2 = 0;
   /// Comparisons: Program::getGuardNumbers()[operand]. Like:
   /// Program::getPatterns()[operand]. InRange: Program::getConstants()
@@ -337,6 +345,16 @@ struct GuardTest {
   uint8_t endsWhen : 1 = 0;
 };
 static_assert(sizeof(GuardTest) == 16, "three tests and a resume point fill a cache line");
+
+/// A side of a guard's Paths test: the variable itself (length 0) or its
+/// attribute `attrs[0]`, that value's `attrs[1]` and so on (each step
+/// after the first of a record).
+struct GuardPath {
+  static constexpr unsigned MaxLength = 3;
+  uint32_t attrs[MaxLength] = {};
+  uint8_t var = 0; // VarKind
+  uint8_t length = 0;
+};
 
 /// A guard comparison's number (GuardTest::operand): the one a decision
 /// compares with, and the constant as written (for the dump).
@@ -391,6 +409,9 @@ public:
   /// The numbers the guards compare with (GuardTest::operand).
   std::vector<GuardNumber> &getGuardNumbers() { return guardNumbers; }
   llvm::ArrayRef<GuardNumber> getGuardNumbers() const { return guardNumbers; }
+  /// The sides of the guards' Paths tests (GuardTest::attr and attr2).
+  std::vector<GuardPath> &getGuardPaths() { return guardPaths; }
+  llvm::ArrayRef<GuardPath> getGuardPaths() const { return guardPaths; }
 
   /// Every policy's conjuncts (PolicyInfo::firstConjunct).
   std::vector<ConjunctInfo> &getConjuncts() { return conjuncts; }
@@ -444,6 +465,7 @@ private:
   HugePageVector<PolicyEntry> entries;
   HugePageVector<PolicyGuard> guards;
   std::vector<GuardNumber> guardNumbers;
+  std::vector<GuardPath> guardPaths;
   std::vector<ConjunctInfo> conjuncts;
   std::vector<uint32_t> actionScopeEntities;
   DecisionIndex index;

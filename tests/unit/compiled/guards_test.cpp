@@ -132,7 +132,7 @@ permit(principal, action, resource) when { principal in resource };
                      "-", // equality with a string compares contents
                      "context.s like p0 && context.risk < 80 (whole condition)",
                      "context.risk < 80 && context.s like p0 (whole condition)",
-                     "-", // no constant
+                     "context.t < context.u (whole condition)", // between two paths
                      "context.risk >= 80 (whole condition)", // `!` folded into the test
                      "context.now < datetime(\"1970-01-01\").offset(duration(\"1704067200000ms\")) "
                      "(whole condition)",
@@ -147,7 +147,8 @@ permit(principal, action, resource) when { principal in resource };
                      "!(context.ip.isInRange(ip(\"10.0.0.0/8\"))) && "
                      "!(context.ip.isInRange(ip(\"192.168.1.0/24\"))) (whole condition)",
                      // no approval: the `unless` is false, the forbid applies
-                     "context.agent has approval (failing: satisfied), then @89",
+                     "context.agent has approval (failing: satisfied) && "
+                     "!(context.now < context.agent.approval.expires) (whole condition)",
                      "-", // a range that is not a constant
                      "context.ip.isInRange(ip(\"10.0.0.0/8\")) && context.risk < 5 "
                      "(whole condition)",
@@ -155,7 +156,8 @@ permit(principal, action, resource) when { principal in resource };
                      "principal in resource.team (whole condition)",
                      "principal.boss in resource.team && context.risk < 5 (whole condition)",
                      "!(principal in resource.team) (whole condition)",
-                     "-", // an attribute two deep on the right
+                     // an attribute two deep on the right: between two paths
+                     "principal in resource.teams.first (whole condition)",
                      "resource.owner == principal (whole condition)",
                      // three tests at most
                      "principal == resource.owner && resource.team == principal.team && "
@@ -473,4 +475,100 @@ TEST(Guards, PoliciesWithOneConditionDecideAsTheReferenceThroughItsOneCopy) {
   for (const auto &e : d.errors)
     erring.push_back(e.policy);
   EXPECT_EQ(erring, (std::vector<std::string>{"p1", "p2", "e1", "e2"}));
+}
+
+// Tests between two paths of the request (up to three attributes deep:
+// `<`, `<=`, `==`, `in`, `.contains()`) and comparisons of an attribute's
+// `toTime()` with a duration: their guards, and decisions that agree with
+// the reference and the all-candidates mode on values of every kind,
+// missing attributes, a path through an entity (the code's to read), a
+// set on the right of `in`, and a datetime before 1970.
+TEST(Guards, TestsBetweenPathsAndOfTimesAgreeWithTheReference) {
+  const std::string policies = R"(
+@id("fresh") forbid(principal, action, resource) unless { context.agent has approval && context.now < context.agent.approval.expires };
+@id("named") permit(principal, action, resource) when { context.agent has approval && context.agent.approval.actions.contains(action) && context.now <= context.agent.approval.expires && context.risk < 50 };
+@id("hours") forbid(principal, action, resource) when { context.risk >= 2 } unless { context.now.toTime() >= duration("6h") && context.now.toTime() < duration("18h") };
+@id("noon") permit(principal, action, resource) when { context.now.toTime() <= duration("12h") || context.now.toTime() > duration("23h") };
+@id("tags") permit(principal, action, resource) when { context.tags.contains(principal.name) };
+@id("who") permit(principal, action, resource) when { resource.owner == context.who.user };
+@id("within") permit(principal, action, resource) when { principal in context.who.team };
+@id("bosslvl") permit(principal, action, resource) when { principal.boss.level <= context.who.level };
+@id("time5") permit(principal, action, resource) when { context.now.toTime() < 5 };
+)";
+  auto dt = [](const std::string &t) {
+    return R"({"__extn": {"fn": "datetime", "arg": ")" + t + R"("}})";
+  };
+  auto entity = [](const std::string &type, const std::string &id) {
+    return R"({"__entity": {"type": ")" + type + R"(", "id": ")" + id + R"("}})";
+  };
+  const std::string approval =
+      R"("approval": {"actions": [)" + entity("Action", "x") + ", " + entity("Action", "a") +
+      R"(], "expires": )" + dt("2026-11-30T12:00:00Z") + "}";
+  const std::string who = R"("who": {"user": )" + entity("User", "u") + R"(, "team": )" +
+                          entity("Team", "t") + R"(, "level": 9})";
+  const std::vector<std::string> contexts = {
+      // approval still valid, in office hours, u's name tagged
+      R"({"risk": 5, "now": )" + dt("2026-11-30T09:30:00Z") + R"(, "agent": {)" + approval +
+          R"(}, "tags": ["u"], )" + who + "}",
+      // approval expired, at night
+      R"({"risk": 60, "now": )" + dt("2026-11-30T23:30:00Z") + R"(, "agent": {)" + approval +
+          R"(}, "tags": [], )" + who + "}",
+      // exactly at expiry: `<` false, `<=` true; exactly 18h and 12h
+      R"({"risk": 5, "now": )" + dt("2026-11-30T12:00:00Z") + R"(, "agent": {)" + approval +
+          R"(}, "tags": ["b", "u"]})",
+      // before 1970: toTime() counts from that day's midnight (23h)
+      R"({"risk": 5, "now": )" + dt("1969-12-31T23:00:00Z") +
+          R"(, "agent": {}, "tags": "u", "who": {"user": "u", "team": [], "level": "9"}})",
+      // values of other kinds: a long for a datetime, a record for the set
+      R"({"risk": 5, "now": 7, "agent": {"approval": {"actions": {"a": 1}, "expires": 3}},)"
+      R"( "who": 1})",
+      // missing sides: no now, no expires, no actions
+      R"({"risk": 5, "agent": {"approval": {}}, "who": {}})",
+      R"({"risk": 5, "now": )" + dt("2026-11-30T18:00:00Z") +
+          R"(, "agent": {"approval": {"actions": [], "expires": )" +
+          R"({"__extn": {"fn": "duration", "arg": "1h"}}}}, "tags": [1, "u"]})",
+  };
+  std::vector<Engine> engines = loadEngines(policies);
+  ASSERT_EQ(engines.size(), 3u);
+  EXPECT_EQ(checkAgreement(engines, {"u", "b", "nobody"}, {"d", "bare", "gone"}, contexts), 63);
+  const std::vector<std::string> guards = guardLines(policies);
+  ASSERT_EQ(guards.size(), 9u);
+  EXPECT_EQ(guards[0], "context.agent has approval (failing: satisfied) && "
+                       "!(context.now < context.agent.approval.expires) (whole condition)");
+  // three tests at most: the fourth is the code's
+  EXPECT_EQ(guards[1].substr(0, guards[1].find(", then @")),
+            "context.agent has approval && context.agent.approval.actions.contains(action) && "
+            "context.now <= context.agent.approval.expires");
+  EXPECT_EQ(guards[2], "context.risk >= 2 && context.now.toTime() >= duration(\"21600000ms\") "
+                       "(failing: satisfied) && !(context.now.toTime() < "
+                       "duration(\"64800000ms\")) (whole condition)");
+  EXPECT_EQ(guards[4], "context.tags.contains(principal.name) (whole condition)");
+  EXPECT_EQ(guards[5], "resource.owner == context.who.user (whole condition)");
+  EXPECT_EQ(guards[6], "principal in context.who.team (whole condition)");
+  EXPECT_EQ(guards[7], "principal.boss.level <= context.who.level (whole condition)");
+  EXPECT_EQ(guards[8], "-"); // a duration compared with a long always errs
+  // Spot checks, so that agreement is not agreement on nothing.
+  Decision d = engines[0].authorizeJson(request("u", "d", contexts[0]));
+  EXPECT_TRUE(d.allowed);
+  // u's boss is an entity: the code reads its level.
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"named", "noon", "tags", "who", "within",
+                                                 "bosslvl"}));
+  ASSERT_EQ(d.errors.size(), 1u);
+  EXPECT_EQ(d.errors[0].policy, "time5");
+  d = engines[0].authorizeJson(request("u", "d", contexts[1]));
+  EXPECT_FALSE(d.allowed);
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"fresh", "hours"}));
+  d = engines[0].authorizeJson(request("u", "d", contexts[2]));
+  EXPECT_FALSE(d.allowed); // `now < expires` fails at expiry
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"fresh"}));
+  d = engines[0].authorizeJson(request("b", "d", contexts[3]));
+  // No approval, and 23h is out of office hours: forbidden twice.
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"fresh", "hours"}));
+  // Longs compare as longs (7 < 3 is false: forbidden); `contains` of a
+  // record, toTime() of a long and attributes of a long err.
+  d = engines[0].authorizeJson(request("u", "d", contexts[4]));
+  EXPECT_EQ(d.reasons, (std::vector<std::string>{"fresh"}));
+  ASSERT_EQ(d.errors.size(), 8u);
+  EXPECT_EQ(d.errors[0].policy, "named");
+  EXPECT_EQ(d.errors[0].message, "type error: expected set, got record");
 }
