@@ -1338,7 +1338,17 @@ void CaseGenerator::makeFragments() {
           "(principal == resource.owner)", "(resource has owner && resource.owner == principal)",
           "(context has owner && context.owner in principal)",
           "(principal has friends && principal.friends.contains(resource))",
-          "(resource is Doc)", "(action in Action::\"readOnly\")"};
+          "(resource is Doc)", "(action in Action::\"readOnly\")",
+          // Guards between two paths and of toTime() (runtime/compiled/guards.h),
+          // values missing or of other kinds included.
+          "(principal.created <= resource.created)",
+          "(context.profile.level < principal.profile.level)",
+          "(principal.profile.flags.admin == context.profile.flags.admin)",
+          "(context has roles && context.roles.contains(principal.name))",
+          "(principal in context.profile.dept)",
+          "(context has created && context.created.toTime() < duration(\"12h\"))",
+          "(resource.created.toTime() >= duration(\"6h\") && "
+          "resource.created.toTime() <= duration(\"18h\"))"};
       boolFragments.push_back(rng.pick(forms));
       break;
     }
