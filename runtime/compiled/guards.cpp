@@ -5,6 +5,7 @@
 
 #include <cassert>
 #include <limits>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <tuple>
@@ -133,24 +134,18 @@ void setForm(GuardTest &t, llvm::ArrayRef<Val> constants, std::vector<GuardNumbe
     flip = n != Max;
     n = flip ? n + 1 : Min;
     break;
-  case GuardTest::Op::Has:
-    t.form = GuardTest::Form::Has;
+  default: {
+    // Has, Like, InRange, In and Same: each its own form (a Contains test
+    // is between two paths: findGuards sets its form).
+    using F = GuardTest::Form;
+    static constexpr F Own[] = {F::Has, F::Like, F::InRange, F::In, F::Same};
+    static_assert(unsigned(GuardTest::Op::Same) - unsigned(GuardTest::Op::Has) + 1 ==
+                      std::size(Own),
+                  "one form for each operator from Has to Same");
+    assert(t.op >= GuardTest::Op::Has && t.op <= GuardTest::Op::Same && "an operator with a form");
+    t.form = Own[unsigned(t.op) - unsigned(GuardTest::Op::Has)];
     break;
-  case GuardTest::Op::Like:
-    t.form = GuardTest::Form::Like;
-    break;
-  case GuardTest::Op::InRange:
-    t.form = GuardTest::Form::InRange;
-    break;
-  case GuardTest::Op::In:
-    t.form = GuardTest::Form::In;
-    break;
-  case GuardTest::Op::Same:
-    t.form = GuardTest::Form::Same;
-    break;
-  case GuardTest::Op::Contains:
-    assert(false && "a contains test is between two paths: not set here");
-    break;
+  }
   }
   if (compares) {
     auto [it, added] = numberIds.try_emplace({n, t.operand}, uint32_t(numbers.size()));

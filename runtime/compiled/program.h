@@ -307,8 +307,9 @@ static_assert(sizeof(PolicyEntry) == 16, "an entry is a quarter of a cache line"
 /// policy fill one cache line.
 struct GuardTest {
   /// The operator as written (for the dump). Same: `==` between two values
-  /// of the request (never an error, as Cedar's `==`). ORDER: from Has on,
-  /// as Form's.
+  /// of the request (never an error, as Cedar's `==`). Contains: a set's
+  /// `.contains()` (a Paths test). ORDER: Has to Same as their forms
+  /// (setForm in guards.cpp).
   enum class Op : uint8_t {
     Eq, NotEq, Less, LessEq, Greater, GreaterEq, Has, Like, InRange, In, Same, Contains
   };
