@@ -4,8 +4,8 @@
 #include "llvm/ADT/DenseMap.h"
 
 #include <cassert>
-#include <limits>
 #include <iterator>
+#include <limits>
 #include <map>
 #include <optional>
 #include <tuple>
