@@ -47,7 +47,7 @@ std::optional<GuardTest::Op> getGuardOp(Opcode op) {
 bool fitsGuard(GuardTest::Op op, const Val &k) {
   if (op == GuardTest::Op::Eq || op == GuardTest::Op::NotEq)
     return k.kind == Kind::Long;
-  return k.kind == Kind::Long || k.kind == Kind::Datetime || k.kind == Kind::Duration;
+  return isComparable(k.kind);
 }
 
 /// Most instructions followed to see where a value goes (a chain of
@@ -434,9 +434,7 @@ int testPaths(const Program &program, const World &world, const GuardTest &t,
   case GuardTest::Op::LessEq:
     // Both Long, both datetime or both duration (their number is in `i`);
     // anything else is the code's type error.
-    if (left->kind != right->kind ||
-        (left->kind != Kind::Long && left->kind != Kind::Datetime &&
-         left->kind != Kind::Duration))
+    if (left->kind != right->kind || !isComparable(left->kind))
       return -1;
     return t.op == GuardTest::Op::Less ? left->i < right->i : left->i <= right->i;
   case GuardTest::Op::Same:

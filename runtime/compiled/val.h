@@ -162,6 +162,12 @@ private:
   uint16_t positions[NumSlots] = {};
 };
 
+/// Whether `<` and `<=` order values of kind `k` (Long, datetime and
+/// duration keep their number in `i`); both sides must be of one kind.
+inline bool isComparable(Kind k) {
+  return k == Kind::Long || k == Kind::Datetime || k == Kind::Duration;
+}
+
 /// A total order consistent with equalVals: by kind, then content (numbers
 /// numerically, strings by bytes, entities and keys by id, sets and records
 /// lexicographically, ipaddrs as ext::IpAddr orders them). <0, 0 or >0.

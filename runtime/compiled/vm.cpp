@@ -65,10 +65,6 @@ bool orderedWithConstant(Opcode op, int64_t x, int64_t k) {
   }
 }
 
-bool isComparable(Kind k) {
-  return k == Kind::Long || k == Kind::Datetime || k == Kind::Duration;
-}
-
 } // namespace
 
 namespace {
