@@ -241,56 +241,63 @@ void printPath(llvm::raw_ostream &os, const GuardPath &path, const SymbolTable &
     os << '.' << symbols.getAttr(path.attrs[k]);
 }
 
+/// One guard test as the dump writes it, without its negation and marks:
+/// `resource.level >= 3`, `context.now < context.agent.approval.expires`.
+void printTest(llvm::raw_ostream &os, const GuardTest &t, const llvm::ArrayRef<Val> constants,
+               llvm::ArrayRef<GuardNumber> numbers, llvm::ArrayRef<GuardPath> paths,
+               const SymbolTable &symbols) {
+  static const char *const GuardOps[] = {"==",  "!=",   "<",         "<=", ">",  ">=",
+                                         "has", "like", "isInRange", "in", "==", "contains"};
+  if (t.form == GuardTest::Form::Paths) {
+    printPath(os, paths[t.attr], symbols);
+    if (t.op == GuardTest::Op::Contains)
+      os << ".contains(";
+    else
+      os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+    printPath(os, paths[t.attr2], symbols);
+    os << (t.op == GuardTest::Op::Contains ? ")" : "");
+    return;
+  }
+  const bool has = t.op == GuardTest::Op::Has;
+  const bool twoSides = t.op == GuardTest::Op::In || t.op == GuardTest::Op::Same;
+  os << VarNames[t.var];
+  // The attribute tested (`has`: the record that should have one).
+  if (twoSides ? t.attr != GuardTest::Itself : !has || t.nested)
+    os << '.' << symbols.getAttr(t.attr);
+  if (t.nested && !has)
+    os << '.' << symbols.getAttr(t.attr2);
+  if (t.form == GuardTest::Form::TimeBelow)
+    os << ".toTime()";
+  if (t.op == GuardTest::Op::InRange) {
+    os << ".isInRange(";
+    printVal(os, constants[t.operand], symbols);
+    os << ')';
+    return;
+  }
+  os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
+  if (twoSides) {
+    os << VarNames[t.var2];
+    if (t.attr2 != GuardTest::Itself)
+      os << '.' << symbols.getAttr(t.attr2);
+  } else if (has) {
+    os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
+  } else if (t.op == GuardTest::Op::Like) {
+    os << 'p' << t.operand;
+  } else {
+    printVal(os, constants[numbers[t.operand].constant], symbols);
+  }
+}
+
 /// A policy's guard as a line of the dump: `guard resource.level >= 3 &&
 /// context has x, then @12`.
 void printGuard(llvm::raw_ostream &os, const PolicyGuard &guard,
                 const llvm::ArrayRef<Val> constants, llvm::ArrayRef<GuardNumber> numbers,
                 llvm::ArrayRef<GuardPath> paths, const SymbolTable &symbols) {
-  static const char *const GuardOps[] = {"==",  "!=",   "<",         "<=", ">",  ">=",
-                                         "has", "like", "isInRange", "in", "==", "contains"};
   os << "    guard";
   for (unsigned k = 0; k < guard.numTests; ++k) {
     const GuardTest &t = guard.tests[k];
     os << (k ? " &&" : "") << ' ' << (t.negated ? "!(" : "");
-    if (t.form == GuardTest::Form::Paths) {
-      printPath(os, paths[t.attr], symbols);
-      if (t.op == GuardTest::Op::Contains)
-        os << ".contains(";
-      else
-        os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-      printPath(os, paths[t.attr2], symbols);
-      os << (t.op == GuardTest::Op::Contains ? ")" : "");
-      os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
-      continue;
-    }
-    const bool has = t.op == GuardTest::Op::Has;
-    const bool twoSides = t.op == GuardTest::Op::In || t.op == GuardTest::Op::Same;
-    os << VarNames[t.var];
-    // The attribute tested (`has`: the record that should have one).
-    if (twoSides ? t.attr != GuardTest::Itself : !has || t.nested)
-      os << '.' << symbols.getAttr(t.attr);
-    if (t.nested && !has)
-      os << '.' << symbols.getAttr(t.attr2);
-    if (t.form == GuardTest::Form::TimeBelow)
-      os << ".toTime()";
-    if (t.op == GuardTest::Op::InRange) {
-      os << ".isInRange(";
-      printVal(os, constants[t.operand], symbols);
-      os << ')';
-    } else {
-      os << ' ' << GuardOps[static_cast<int>(t.op)] << ' ';
-      if (twoSides) {
-        os << VarNames[t.var2];
-        if (t.attr2 != GuardTest::Itself)
-          os << '.' << symbols.getAttr(t.attr2);
-      } else if (has) {
-        os << symbols.getAttr(t.nested ? t.attr2 : t.attr);
-      } else if (t.op == GuardTest::Op::Like) {
-        os << 'p' << t.operand;
-      } else {
-        printVal(os, constants[numbers[t.operand].constant], symbols);
-      }
-    }
+    printTest(os, t, constants, numbers, paths, symbols);
     os << (t.negated ? ")" : "") << (t.failSatisfies ? " (failing: satisfied)" : "");
   }
   if (guard.isWhole)
