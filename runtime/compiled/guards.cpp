@@ -293,16 +293,14 @@ void findGuards(Program &program) {
           betweenPaths = true; // the paths are interned once the test is kept
         }
       } else {
-        if (load.op == Opcode::VarAttr) {
-          t.var = static_cast<uint8_t>(load.b);
-          t.attr = load.a;
-        } else if (load.op == Opcode::VarAttr2) {
-          t.var = load.c;
-          t.attr = load.a;
-          t.attr2 = load.b;
-          t.nested = true;
-        } else {
+        // One attribute (VarAttr) or two (VarAttr2), as the side read above.
+        if (!afterLeft || *afterLeft != next || left.length == 0)
           break;
+        t.var = left.var;
+        t.attr = left.attrs[0];
+        if (left.length == 2) {
+          t.attr2 = left.attrs[1];
+          t.nested = true;
         }
         // `x.toTime()`, compared with a duration (stored first when the
         // call is shared).
